@@ -1,0 +1,69 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Swift 6 language mode and strict concurrency everywhere (tools 6.x default to language mode 6).
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Ruyi",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ruyi", targets: ["ruyi"]),
+        .executable(name: "ruyi-bench", targets: ["ruyi-bench"]),
+        .library(name: "RuyiCore", targets: ["RuyiCore"]),
+        .library(name: "RuyiLedger", targets: ["RuyiLedger"]),
+        .library(name: "RuyiTestKit", targets: ["RuyiTestKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Pure domain: money, quantities, products, barcodes, tax, the cart. No I/O, no C.
+        .target(name: "RuyiCore", swiftSettings: strict),
+        // The till ledger on SQLite (GRDB): append-only hash-chained entries, projections, outbox.
+        .target(
+            name: "RuyiLedger",
+            dependencies: [
+                "RuyiCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
+        // Test support shipped as a library: temp ledgers, a test clock, child-process helpers.
+        .target(name: "RuyiTestKit", dependencies: ["RuyiCore", "RuyiLedger"], swiftSettings: strict),
+        // The `ruyi` client. Until the daemon exists it carries the offline admin commands (ledger verify).
+        .target(
+            name: "RuyiClient",
+            dependencies: [
+                "RuyiCore", "RuyiLedger",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        // Benchmarks (release build): each figure beside a baseline measured in the same run.
+        .target(
+            name: "RuyiBench",
+            dependencies: [
+                "RuyiCore", "RuyiLedger",
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(name: "ruyi", dependencies: ["RuyiClient"], swiftSettings: strict),
+        .executableTarget(name: "ruyi-bench", dependencies: ["RuyiBench"], swiftSettings: strict),
+        // Child process for the crash test: commits sales in a loop and prints each id once durable.
+        .executableTarget(name: "ruyi-ledger-child", dependencies: ["RuyiLedger", "RuyiTestKit"], swiftSettings: strict),
+        .testTarget(name: "RuyiCoreTests", dependencies: ["RuyiCore"], swiftSettings: strict),
+        .testTarget(
+            name: "RuyiLedgerTests",
+            dependencies: ["RuyiLedger", "RuyiTestKit", "RuyiClient"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)
