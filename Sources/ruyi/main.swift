@@ -1,1 +1,3 @@
-print("ruyi")
+import RuyiClient
+
+RuyiCommand.main()

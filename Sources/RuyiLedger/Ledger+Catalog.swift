@@ -1,0 +1,201 @@
+import Crypto
+import Foundation
+import GRDB
+import RuyiCore
+
+/// A product found by a scanned code: the product, how many base units the code stands for, and its tax rate.
+public struct ScannedProduct: Hashable, Sendable {
+    public let product: Product
+    public let packQuantity: Int64
+    public let taxRateBasisPoints: Int64
+}
+
+/// The outcome of a catalog import.
+public struct ImportReport: Sendable, Hashable {
+    public struct BadRow: Sendable, Hashable, CustomStringConvertible {
+        public let line: Int
+        public let problems: [String]
+        public var description: String { "line \(line): " + problems.joined(separator: "; ") }
+    }
+
+    public var rows = 0
+    public var imported = 0
+    public var badRows: [BadRow] = []
+    /// False when bad rows made an all-or-nothing import write nothing.
+    public var committed = false
+}
+
+/// What to do with bad rows in a catalog CSV.
+public enum ImportMode: Sendable {
+    /// The default: any bad row, and nothing is imported; every bad row is reported with its line number.
+    case allOrNothing
+    /// Import the good rows; report the bad ones.
+    case skipBadRows
+}
+
+extension Ledger {
+    /// Rows per chained `catalog_import` entry: bounds an entry's size and the importer's memory.
+    static let importBatchSize = 1000
+
+    /// Imports a catalog CSV (UTF-8, header row). New products are added, existing SKUs updated (a price change lands in
+    /// the price history). One transaction: an all-or-nothing import with a bad row writes nothing.
+    ///
+    /// - Parameter progress: called every 5,000 rows with (rows read, bytes read, total bytes).
+    public func importCatalog(csv bytes: [UInt8], source: String, mode: ImportMode = .allOrNothing, by owner: String? = nil,
+                              progress: (@Sendable (Int, Int, Int) -> Void)? = nil) throws -> ImportReport {
+        try checkFreeSpace()
+        var report = ImportReport()
+        let importID = newID()
+        do {
+            try write { db in
+                if let owner { try Cashiers.requireOwner(db, owner, action: "importing the catalog") }
+                let taxes = Set(try String.fetchAll(db, sql: "SELECT id FROM tax_category"))
+                var reader = CSVReader(bytes)
+                guard let headerRecord = reader.next() else {
+                    throw LedgerError.invalidInput(source, reader.failure.map { "\($0)" } ?? "the file is empty")
+                }
+                let header: CatalogCSV.Header
+                do { header = try CatalogCSV.header(headerRecord.fields) } catch let ImportFailure.badHeader(why) {
+                    throw LedgerError.invalidInput("\(source) line 1", why)
+                }
+                var seenSKU: [String: Int] = [:]
+                var seenCode: [String: (sku: String, line: Int)] = [:]
+                var batch: [ProductRecord] = []
+                var batchNumber = 0
+                func flush() throws {
+                    guard !batch.isEmpty, report.badRows.isEmpty || mode == .skipBadRows else { batch.removeAll(); return }
+                    batchNumber += 1
+                    let entry = try Chain.append(db, kind: .catalogImport, id: newID(),
+                                                 data: CatalogImportData(importID: importID, batch: batchNumber, source: source, by: owner, products: batch),
+                                                 clock: clock)
+                    for p in batch { try p.apply(db, seq: entry.seq) }
+                    report.imported += batch.count
+                    batch.removeAll(keepingCapacity: true)
+                }
+                while let record = reader.next() {
+                    if record.fields.count == 1 && record.fields[0].isEmpty { continue }  // blank line
+                    report.rows += 1
+                    if report.rows % 5000 == 0 { progress?(report.rows, 0, bytes.count) }
+                    switch CatalogCSV.product(record.fields, header: header, taxCategories: taxes) {
+                    case let .failure(p):
+                        report.badRows.append(.init(line: record.line, problems: p.messages))
+                    case let .success(product):
+                        let line = record.line
+                        var problems: [String] = []
+                        if let first = seenSKU[product.id.rawValue] { problems.append("sku \(product.id) already on line \(first)") }
+                        let record = ProductRecord(product)
+                        for code in record.barcodes {
+                            if let other = seenCode[code.code], other.sku != record.id {
+                                problems.append("barcode \(code.code) is also on line \(other.line) (\(other.sku))")
+                            } else if let owner = try String.fetchOne(db.cachedStatement(sql: "SELECT product_id FROM barcode WHERE code = ?"), arguments: [code.code]),
+                                      owner != record.id, seenSKU[owner] == nil {
+                                problems.append("barcode \(code.code) already belongs to product \(owner)")
+                            }
+                        }
+                        guard problems.isEmpty else {
+                            report.badRows.append(.init(line: line, problems: problems))
+                            continue
+                        }
+                        seenSKU[record.id] = line
+                        for code in record.barcodes { seenCode[code.code] = (record.id, line) }
+                        batch.append(record)
+                        if batch.count == Self.importBatchSize { try flush() }
+                    }
+                }
+                if let failure = reader.failure { throw LedgerError.invalidInput(source, "\(failure)") }
+                try flush()
+                if !report.badRows.isEmpty && mode == .allOrNothing { throw RollbackImport() }
+            }
+            report.committed = true
+        } catch is RollbackImport {
+            report.imported = 0
+            report.committed = false
+        } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT {
+            throw LedgerError.invalidInput(source, "the import conflicts with the catalog (\(e.message ?? "constraint")); nothing was imported")
+        }
+        progress?(report.rows, bytes.count, bytes.count)
+        return report
+    }
+
+    /// Adds or changes one product from the owner's menu; a price change is chained with the old price.
+    public func saveProduct(_ product: Product, by owner: String) throws {
+        guard !product.name.trimmingCharacters(in: .whitespaces).isEmpty else { throw LedgerError.invalidInput("name", "enter a name") }
+        guard !product.price.isNegative, product.openPrice || product.price.isPositive else {
+            throw LedgerError.invalidInput("price", "must be more than zero (or mark the product open-price)")
+        }
+        try write { db in
+            try Cashiers.requireOwner(db, owner, action: "changing the catalog")
+            let record = ProductRecord(product)
+            for code in record.barcodes {
+                if let other = try String.fetchOne(db, sql: "SELECT product_id FROM barcode WHERE code = ?", arguments: [code.code]), other != record.id {
+                    throw LedgerError.invalidInput("barcode \(code.code)", "already belongs to product \(other)")
+                }
+            }
+            let old = try Int64.fetchOne(db, sql: "SELECT price FROM product WHERE id = ?", arguments: [record.id])
+            let entry = try Chain.append(db, kind: .priceChange, id: newID(), data: PriceChangeData(by: owner, oldPrice: old, product: record), clock: clock)
+            try record.apply(db, seq: entry.seq)
+        }
+    }
+
+    /// Looks a scanned code up: any form of a retail code (EAN-13, UPC-A, EAN-8, GTIN-14) finds the same product.
+    public func product(barcode: String) throws -> ScannedProduct? {
+        let key = GTIN.catalogKey(barcode)
+        return try pool.read { db in
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT b.pack_quantity, t.rate_bp, p.id, p.name, p.kind, p.unit, p.price, p.open_price, p.tax_category, p.category,
+                       p.stock_tracked, p.active, p.low_stock, p.plu
+                FROM barcode b JOIN product p ON p.id = b.product_id JOIN tax_category t ON t.id = p.tax_category
+                WHERE b.code = ?
+                """), arguments: [key]) else { return nil }
+            let product = try Self.product(row, offset: 2, db: db)
+            return ScannedProduct(product: product, packQuantity: row[0], taxRateBasisPoints: row[1])
+        }
+    }
+
+    public func product(id: ProductID) throws -> Product? {
+        try pool.read { db in
+            try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT id, name, kind, unit, price, open_price, tax_category, category, stock_tracked, active, low_stock, plu
+                FROM product WHERE id = ?
+                """), arguments: [id.rawValue]).map { try Self.product($0, offset: 0, db: db) }
+        }
+    }
+
+    /// The product a scale label's PLU names.
+    public func product(plu: String) throws -> Product? {
+        guard let id = try pool.read({ db in try String.fetchOne(db, sql: "SELECT id FROM product WHERE plu = ?", arguments: [plu]) }) else { return nil }
+        return try product(id: ProductID(id))
+    }
+
+    /// Prices a product has had, oldest first, with the entry that set each.
+    public func priceHistory(_ id: ProductID) throws -> [(seq: Int64, price: Money)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT seq, price FROM price_history WHERE product_id = ? ORDER BY seq", arguments: [id.rawValue])
+                .map { ($0[0], Money(fen: $0[1])) }
+        }
+    }
+
+    public func productCount() throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM product") ?? 0 }
+    }
+
+    /// Barcodes sold at an entered price that the catalog does not know yet, for the owner to complete.
+    public func pendingProducts() throws -> [(barcode: String, lastPrice: Money, timesSold: Int)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT barcode, last_price, times_sold FROM pending_product ORDER BY first_seq")
+                .map { ($0[0], Money(fen: $0[1]), $0[2]) }
+        }
+    }
+
+    static func product(_ row: Row, offset o: Int, db: Database) throws -> Product {
+        let id: String = row[o]
+        let codes = try Row.fetchAll(db.cachedStatement(sql: "SELECT code, pack_quantity FROM barcode WHERE product_id = ?"), arguments: [id])
+            .map { ProductBarcode($0[0], packQuantity: $0[1]) }
+        return Product(id: ProductID(id), name: row[o + 1], kind: ProductKind(rawValue: row[o + 2]) ?? .item, barcodes: codes,
+                       plu: row[o + 11], unit: SaleUnit(rawValue: row[o + 3]) ?? .piece, price: Money(fen: row[o + 4]),
+                       openPrice: row[o + 5], taxCategory: TaxCategoryID(row[o + 6] as String), category: row[o + 7],
+                       stockTracked: row[o + 8], active: row[o + 9], lowStockThreshold: row[o + 10])
+    }
+}
+
+private struct RollbackImport: Error {}

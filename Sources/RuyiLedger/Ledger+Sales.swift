@@ -1,0 +1,148 @@
+import Foundation
+import GRDB
+import RuyiCore
+
+/// A sale or refund once it is durable in the ledger.
+public struct CommittedSale: Hashable, Sendable {
+    public let id: UUID
+    public let seq: Int64
+    public let hash: [UInt8]
+    public let shift: Int64
+    /// Number within the shift; printed as ``receiptNumber``.
+    public let receipt: Int64
+    public let at: Int64
+    /// The shift has been open longer than the limit: the owner should run a Z report (selling goes on).
+    public let zReportDue: Bool
+
+    /// The short number printed on the receipt: shift and sequence, e.g. `0003-0012`.
+    public var receiptNumber: String { Self.format(shift: shift, receipt: receipt) }
+
+    static func format(shift: Int64, receipt: Int64) -> String {
+        func pad(_ n: Int64) -> String { let s = String(n); return String(repeating: "0", count: max(0, 4 - s.count)) + s }
+        return pad(shift) + "-" + pad(receipt)
+    }
+}
+
+extension Ledger {
+    /// Commits a completed cart: the sale (or refund), its lines, payments, stock movements, chain link and outbox row,
+    /// in one transaction. Returns only when the transaction is durable (WAL, `synchronous=FULL`).
+    ///
+    /// - Parameter id: the sale's UUIDv7; pass the id a client already holds to make a retry idempotent-safe
+    ///   (a second commit with the same id is refused with `ledger.duplicate_id` and changes nothing).
+    @discardableResult
+    public func commitSale(_ sale: CompletedSale, cashier: String, id: UUID? = nil) throws -> CommittedSale {
+        try commit(SaleData(sale, cashier: cashier), id: id ?? newID())
+    }
+
+    /// Commits a sale record (from a cart, or from outside after validation of every figure).
+    @discardableResult
+    public func commit(_ record: SaleData, id: UUID) throws -> CommittedSale {
+        let isRefund = record.original != nil
+        try record.validate(isRefund: isRefund)
+        try checkFreeSpace()
+        return try write { db in
+            guard let shift = try ShiftState.open(db) else { throw LedgerError.noOpenShift }
+            try Cashiers.requireActive(db, record.cashier)
+            for line in record.lines where line.pending != true {
+                guard try Row.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM product WHERE id = ?"), arguments: [line.product]) != nil else {
+                    throw LedgerError.unknownProduct(line.product)
+                }
+            }
+            if let original = record.original { try checkRefund(db, record, original: original) }
+
+            var r = record
+            r.shift = shift.number
+            let last = try Int64.fetchOne(db.cachedStatement(sql: """
+                SELECT receipt FROM ledger_entry WHERE seq > ? AND receipt IS NOT NULL ORDER BY seq DESC LIMIT 1
+                """), arguments: [shift.openSeq]) ?? 0
+            r.receipt = last + 1
+            let appended = try Chain.append(db, kind: isRefund ? .refund : .sale, id: id, ref: r.original, receipt: r.receipt,
+                                            data: r, clock: clock)
+            for line in r.lines where line.pending == true {
+                try db.cachedStatement(sql: """
+                    INSERT INTO pending_product(barcode, first_seq, last_price, times_sold) VALUES (?, ?, ?, 1)
+                    ON CONFLICT(barcode) DO UPDATE SET last_price = excluded.last_price, times_sold = times_sold + 1
+                    """).execute(arguments: [line.barcode ?? line.product, appended.seq, line.price])
+            }
+            return CommittedSale(id: id, seq: appended.seq, hash: appended.hash, shift: shift.number, receipt: r.receipt,
+                                 at: appended.at, zReportDue: appended.at - shift.openedAt > options.shiftMaxSeconds * 1000)
+        }
+    }
+
+    /// What each line of `sale` still allows to be returned, for starting a return cart.
+    public func returnable(for sale: UUID) throws -> [Cart.Returnable] {
+        try pool.read { db in
+            let (original, refunded) = try saleAndRefunds(db, sale)
+            return original.lines.compactMap { l -> Cart.Returnable? in
+                let done = refunded[l.n] ?? (0, 0)
+                let qty = l.qty + done.qty        // refunds are negative
+                let amount = l.amount + done.amount
+                guard qty > 0, let unit = SaleUnit(rawValue: l.unit) else { return nil }
+                return Cart.Returnable(originalLine: l.n, productID: ProductID(l.product), name: l.name, unitPrice: Money(fen: l.price),
+                                       taxCategory: TaxCategoryID(l.taxCategory), taxRateBasisPoints: l.taxRate, category: l.category,
+                                       stockTracked: l.stock, remainingQuantity: Quantity(qty, unit), remainingAmount: Money(fen: amount))
+            }
+        }
+    }
+
+    /// The recorded sale with this id.
+    public func sale(_ id: UUID) throws -> SaleData {
+        try pool.read { db in
+            guard let e = try Chain.entry(db, id: id), e.kind == .sale || e.kind == .refund else {
+                throw LedgerError.unknownSale(id.lowercased)
+            }
+            return try Chain.decode(SaleData.self, from: e).data
+        }
+    }
+
+    /// The original sale and, per original line, the quantity and amount already refunded (negative sums).
+    /// Refuses a sale that was post-voided.
+    func saleAndRefunds(_ db: Database, _ id: UUID) throws -> (SaleData, [Int: (qty: Int64, amount: Int64)]) {
+        guard let e = try Chain.entry(db, id: id), e.kind == .sale else { throw LedgerError.unknownSale(id.lowercased) }
+        let original = try Chain.decode(SaleData.self, from: e).data
+        var refunded: [Int: (qty: Int64, amount: Int64)] = [:]
+        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT seq, id, kind, body, hash FROM ledger_entry WHERE ref = ?"),
+                                    arguments: [Foundation.Data(id.bytes)])
+        for row in rows {
+            let related = Chain.stored(row)
+            if related.kind == .postVoid { throw LedgerError.saleVoided(id.lowercased) }
+            guard related.kind == .refund else { continue }
+            for l in try Chain.decode(SaleData.self, from: related).data.lines {
+                guard let n = l.returnOf else { continue }
+                let prev = refunded[n] ?? (0, 0)
+                refunded[n] = (prev.qty + l.qty, prev.amount + l.amount)
+            }
+        }
+        return (original, refunded)
+    }
+
+    /// A refund may return, per original line, at most what was sold minus what earlier refunds returned, in quantity
+    /// and in money, for the same product.
+    private func checkRefund(_ db: Database, _ record: SaleData, original id: UUID) throws {
+        let (original, refunded) = try saleAndRefunds(db, id)
+        var thisRefund: [Int: (qty: Int64, amount: Int64)] = [:]
+        for l in record.lines {
+            guard let n = l.returnOf, let o = original.lines.first(where: { $0.n == n }) else {
+                throw LedgerError.invalidSale("refund line \(l.n) names no line of the original sale")
+            }
+            guard o.product == l.product, o.unit == l.unit else {
+                throw LedgerError.invalidSale("refund line \(l.n) is not the product or unit of original line \(n)")
+            }
+            let prev = thisRefund[n] ?? (0, 0)
+            thisRefund[n] = (prev.qty + l.qty, prev.amount + l.amount)
+        }
+        for (n, r) in thisRefund {
+            let o = original.lines.first { $0.n == n }!
+            let done = refunded[n] ?? (0, 0)
+            let qtyLeft = o.qty + done.qty
+            let amountLeft = o.amount + done.amount
+            if -r.qty > qtyLeft {
+                throw LedgerError.refundExceedsSold(line: n, detail: qtyLeft <= 0 ? "already fully refunded"
+                    : "\(-r.qty) returned but only \(qtyLeft) left of \(o.qty) sold")
+            }
+            if -r.amount > amountLeft {
+                throw LedgerError.refundExceedsSold(line: n, detail: "refund \(Money(fen: -r.amount).formatted) is more than the \(Money(fen: amountLeft).formatted) left to refund")
+            }
+        }
+    }
+}

@@ -1,0 +1,182 @@
+import Crypto
+import Foundation
+import GRDB
+import RuyiCore
+
+/// Kinds of chained entries. Stored as text; new kinds may be added, existing ones never renamed.
+public struct EntryKind: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+
+    public static let sale = EntryKind(rawValue: "sale")
+    public static let refund = EntryKind(rawValue: "refund")
+    public static let postVoid = EntryKind(rawValue: "post_void")
+    public static let shiftOpen = EntryKind(rawValue: "shift_open")
+    /// The Z report: closes the shift.
+    public static let shiftClose = EntryKind(rawValue: "shift_close")
+    public static let cashMovement = EntryKind(rawValue: "cash_movement")
+    public static let stockMovement = EntryKind(rawValue: "stock_movement")
+    public static let catalogImport = EntryKind(rawValue: "catalog_import")
+    public static let priceChange = EntryKind(rawValue: "price_change")
+    public static let cashierChange = EntryKind(rawValue: "cashier_change")
+}
+
+/// The envelope every chained entry's body has (encoding v1). Its canonical JSON is what is hashed.
+///
+/// See docs/ledger-encoding.md: `{"at":…,"boot":…,"data":{…},"id":…,"kind":…,"mono":…,"prev":…,"seq":…,"v":1}`.
+struct EntryEnvelope<Data: Codable & Sendable>: Codable, Sendable {
+    var v: Int
+    var seq: Int64
+    var id: UUID
+    var kind: String
+    /// Hex SHA-256 of the previous entry (64 zeros for the first).
+    var prev: String
+    /// Wall-clock milliseconds since the Unix epoch when recorded.
+    var at: Int64
+    /// Kernel boot id and monotonic nanoseconds, so the order of entries is known even when the wall clock stepped.
+    var boot: String
+    var mono: UInt64
+    var ref: UUID?
+    var data: Data
+}
+
+/// A chained entry as stored.
+public struct StoredEntry: Hashable, Sendable {
+    public let seq: Int64
+    public let id: UUID
+    public let kind: EntryKind
+    public let body: [UInt8]
+    public let hash: [UInt8]
+}
+
+/// What appending an entry produced.
+public struct AppendedEntry: Hashable, Sendable {
+    public let seq: Int64
+    public let id: UUID
+    public let hash: [UInt8]
+    public let at: Int64
+}
+
+/// The head of the chain: the last entry's sequence number and hash. `SEQ:HEX` is how it is printed and anchored.
+public struct ChainHead: Hashable, Sendable, CustomStringConvertible {
+    public let seq: Int64
+    public let hash: [UInt8]
+
+    public init(seq: Int64, hash: [UInt8]) {
+        self.seq = seq
+        self.hash = hash
+    }
+
+    public static let genesisHash = [UInt8](repeating: 0, count: 32)
+    public var description: String { "\(seq):\(hash.hex)" }
+
+    /// Parses `SEQ:HEX` (as printed on a Z report or returned by the server).
+    public init?(parsing text: String) {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, let seq = Int64(parts[0]), seq >= 0, let hash = [UInt8](hex: String(parts[1])), hash.count == 32 else {
+            return nil
+        }
+        self.init(seq: seq, hash: hash)
+    }
+}
+
+/// Appends entries to the chain inside a write transaction the caller owns.
+enum Chain {
+    static let encodingVersion = 1
+
+    /// The chain hash: SHA-256(previous hash ‖ canonical body).
+    static func link(previous: [UInt8], body: [UInt8]) -> [UInt8] {
+        var h = SHA256()
+        h.update(data: previous)
+        h.update(data: body)
+        return Array(h.finalize())
+    }
+
+    static func head(_ db: Database) throws -> ChainHead {
+        let stmt = try db.cachedStatement(sql: "SELECT seq, hash FROM ledger_entry ORDER BY seq DESC LIMIT 1")
+        guard let row = try Row.fetchOne(stmt) else { return ChainHead(seq: 0, hash: ChainHead.genesisHash) }
+        return ChainHead(seq: row[0], hash: [UInt8](row[1] as Foundation.Data))
+    }
+
+    /// Appends one entry. Must run inside the business event's write transaction, with everything else it writes.
+    @discardableResult
+    static func append<D: Codable & Sendable>(
+        _ db: Database, kind: EntryKind, id: UUID, ref: UUID? = nil, receipt: Int64? = nil, data: D,
+        clock: any TillClock, outbox: Bool = true
+    ) throws -> AppendedEntry {
+        let head = try head(db)
+        let at = clock.wallMillis()
+        let envelope = EntryEnvelope(v: encodingVersion, seq: head.seq + 1, id: id, kind: kind.rawValue, prev: head.hash.hex,
+                                     at: at, boot: clock.bootID, mono: clock.monotonicNanos(), ref: ref, data: data)
+        let body = try CanonicalEncoder().encode(envelope)
+        let hash = link(previous: head.hash, body: body)
+        let idBytes = Foundation.Data(id.bytes)
+        do {
+            try db.cachedStatement(sql: "INSERT INTO ledger_entry(seq, id, kind, ref, receipt, body, hash) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                .execute(arguments: [head.seq + 1, idBytes, kind.rawValue, ref.map { Foundation.Data($0.bytes) }, receipt,
+                                     Foundation.Data(body), Foundation.Data(hash)])
+        } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT && e.message?.contains("ledger_entry.id") == true {
+            throw LedgerError.duplicateEntry(id.lowercased)
+        }
+        if outbox {
+            try db.cachedStatement(sql: "INSERT INTO outbox(seq, entry_id) VALUES (?, ?)").execute(arguments: [head.seq + 1, idBytes])
+        }
+        return AppendedEntry(seq: head.seq + 1, id: id, hash: hash, at: at)
+    }
+
+    static func entry(_ db: Database, id: UUID) throws -> StoredEntry? {
+        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, id, kind, body, hash FROM ledger_entry WHERE id = ?"),
+                                   arguments: [Foundation.Data(id.bytes)])
+        return row.map(stored)
+    }
+
+    static func stored(_ row: Row) -> StoredEntry {
+        StoredEntry(seq: row[0], id: UUID(bytes: [UInt8](row[1] as Foundation.Data)), kind: EntryKind(rawValue: row[2]),
+                    body: [UInt8](row[3] as Foundation.Data), hash: [UInt8](row[4] as Foundation.Data))
+    }
+
+    static func decode<D: Codable & Sendable>(_ type: D.Type, from entry: StoredEntry) throws -> EntryEnvelope<D> {
+        do {
+            return try JSONDecoder().decode(EntryEnvelope<D>.self, from: Foundation.Data(entry.body))
+        } catch {
+            throw LedgerError.corrupt("entry \(entry.seq) (\(entry.kind)) cannot be read: \(error)")
+        }
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Lower-case hex.
+    public var hex: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(count * 2)
+        for b in self {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    public init?(hex: String) {
+        let chars = Array(hex.utf8)
+        guard chars.count % 2 == 0 else { return nil }
+        func nibble(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 0x30...0x39: c - 0x30
+            case 0x61...0x66: c - 0x61 + 10
+            case 0x41...0x46: c - 0x41 + 10
+            default: nil
+            }
+        }
+        var out = [UInt8]()
+        out.reserveCapacity(chars.count / 2)
+        var i = 0
+        while i < chars.count {
+            guard let hi = nibble(chars[i]), let lo = nibble(chars[i + 1]) else { return nil }
+            out.append(hi << 4 | lo)
+            i += 2
+        }
+        self = out
+    }
+}

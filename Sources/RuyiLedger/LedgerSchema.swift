@@ -1,0 +1,147 @@
+import GRDB
+
+/// The ledger's tables, as named migrations. A migration is never edited once it has landed: add a new one.
+///
+/// Two kinds of tables, and the line between them is deliberate (DESIGN.md):
+/// - `ledger_entry` holds every record of money and goods — sales, refunds, post-voids, shift events, Z reports, stock
+///   movements, price changes, catalog imports, cashier changes — as canonical JSON, hash-chained, append-only
+///   (triggers refuse UPDATE and DELETE, and an INSERT must extend the chain by exactly one).
+/// - Everything else is operational state derived from the entries or owned by the running till (current catalog,
+///   stock levels, cashier PIN hashes and lock-outs, the open shift, parked carts, the outbox, sync anchors). It may
+///   change and is never money of record: the catalog, prices and stock can be rebuilt from the chain.
+enum LedgerSchema {
+    static func migrator() -> DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1-ledger") { db in
+            try db.execute(sql: """
+                CREATE TABLE ledger_entry (
+                    seq   INTEGER PRIMARY KEY,   -- 1, 2, 3 … without gaps
+                    id    BLOB NOT NULL,         -- UUIDv7, 16 bytes: the idempotency key upstream
+                    kind  TEXT NOT NULL,
+                    ref   BLOB,                  -- the entry this one refers to (refund/post-void → sale)
+                    receipt INTEGER,             -- sales and refunds: number within the shift
+                    body  BLOB NOT NULL,         -- canonical JSON (encoding v1): exactly the bytes hashed
+                    hash  BLOB NOT NULL          -- SHA-256(previous hash ‖ body)
+                );
+                CREATE UNIQUE INDEX ledger_entry_id ON ledger_entry(id);
+                CREATE INDEX ledger_entry_ref ON ledger_entry(ref) WHERE ref IS NOT NULL;
+
+                CREATE TRIGGER ledger_entry_append_only_update BEFORE UPDATE ON ledger_entry
+                BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only: record a correction instead'); END;
+                CREATE TRIGGER ledger_entry_append_only_delete BEFORE DELETE ON ledger_entry
+                BEGIN SELECT RAISE(ABORT, 'ledger entries are append-only: record a correction instead'); END;
+                CREATE TRIGGER ledger_entry_extends_chain BEFORE INSERT ON ledger_entry
+                WHEN NEW.seq IS NOT (SELECT IFNULL(MAX(seq), 0) + 1 FROM ledger_entry)
+                BEGIN SELECT RAISE(ABORT, 'a ledger entry must extend the chain by exactly one'); END;
+
+                -- Outbox: entries still to ship upstream. Written in the same transaction as the entry; rows are
+                -- deleted when the server acknowledges them (the chain keeps the entry itself).
+                CREATE TABLE outbox (
+                    seq INTEGER PRIMARY KEY REFERENCES ledger_entry(seq),
+                    entry_id BLOB NOT NULL
+                );
+
+                -- Anchors: chain heads known outside this file (printed on a Z report, acknowledged by the server).
+                CREATE TABLE anchor (
+                    kind TEXT NOT NULL,          -- 'z_report' | 'server_ack'
+                    seq  INTEGER NOT NULL,
+                    hash BLOB NOT NULL,
+                    recorded_at INTEGER NOT NULL,
+                    PRIMARY KEY (kind, seq)
+                ) WITHOUT ROWID;
+
+                -- Current catalog, derived from catalog_import / price_change entries.
+                CREATE TABLE tax_category (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    rate_bp INTEGER NOT NULL CHECK (rate_bp >= 0 AND rate_bp <= 10000)
+                ) WITHOUT ROWID;
+                CREATE TABLE product (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    unit TEXT NOT NULL,
+                    price INTEGER NOT NULL,
+                    open_price INTEGER NOT NULL,
+                    tax_category TEXT NOT NULL REFERENCES tax_category(id),
+                    category TEXT NOT NULL,
+                    stock_tracked INTEGER NOT NULL,
+                    active INTEGER NOT NULL,
+                    low_stock INTEGER,
+                    plu TEXT
+                ) WITHOUT ROWID;
+                CREATE UNIQUE INDEX product_plu ON product(plu) WHERE plu IS NOT NULL;
+                CREATE TABLE barcode (
+                    code TEXT PRIMARY KEY,       -- GTIN-14 for retail codes, else as printed
+                    product_id TEXT NOT NULL REFERENCES product(id),
+                    pack_quantity INTEGER NOT NULL CHECK (pack_quantity > 0)
+                ) WITHOUT ROWID;
+                CREATE INDEX barcode_product ON barcode(product_id);
+                CREATE TABLE price_history (
+                    product_id TEXT NOT NULL,
+                    seq INTEGER NOT NULL REFERENCES ledger_entry(seq),
+                    price INTEGER NOT NULL,
+                    PRIMARY KEY (product_id, seq)
+                ) WITHOUT ROWID;
+
+                -- Stock on hand in base units, folded from the stock movements recorded in entries up to
+                -- meta 'stock_folded_seq'. Rebuildable from the chain at any time.
+                CREATE TABLE stock_level (
+                    product_id TEXT PRIMARY KEY,
+                    on_hand INTEGER NOT NULL,
+                    went_negative_seq INTEGER    -- last entry that took it below zero (owner's attention)
+                ) WITHOUT ROWID;
+
+                -- Cashiers: identity and role are chained (cashier_change entries); the PIN hash and lock-out live here only.
+                CREATE TABLE cashier (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    role TEXT NOT NULL CHECK (role IN ('cashier', 'owner')),
+                    pin_salt BLOB NOT NULL,
+                    pin_hash BLOB NOT NULL,
+                    active INTEGER NOT NULL,
+                    failed_attempts INTEGER NOT NULL DEFAULT 0,
+                    locked_until INTEGER
+                ) WITHOUT ROWID;
+
+                -- The open shift (at most one per terminal); derived from shift entries, kept for the sale path.
+                CREATE TABLE shift_state (
+                    one INTEGER PRIMARY KEY CHECK (one = 1),
+                    shift_number INTEGER NOT NULL,
+                    open_seq INTEGER NOT NULL,
+                    opened_at INTEGER NOT NULL,
+                    business_date TEXT NOT NULL,
+                    cashier TEXT NOT NULL,
+                    z_number INTEGER NOT NULL,   -- the last Z number issued
+                    is_open INTEGER NOT NULL
+                );
+
+                -- Carts put aside by the cashier; operational, removed on resume.
+                CREATE TABLE parked_cart (
+                    id BLOB PRIMARY KEY,
+                    cashier TEXT NOT NULL,
+                    parked_at INTEGER NOT NULL,
+                    label TEXT NOT NULL,
+                    cart BLOB NOT NULL
+                ) WITHOUT ROWID;
+
+                -- Barcodes sold at an entered price that the catalog did not know: for the owner to complete.
+                CREATE TABLE pending_product (
+                    barcode TEXT PRIMARY KEY,
+                    first_seq INTEGER NOT NULL,
+                    last_price INTEGER NOT NULL,
+                    times_sold INTEGER NOT NULL
+                ) WITHOUT ROWID;
+
+                CREATE TABLE meta (
+                    key TEXT PRIMARY KEY,
+                    value
+                ) WITHOUT ROWID;
+                INSERT INTO meta(key, value) VALUES ('encoding', 1), ('stock_folded_seq', 0);
+                INSERT INTO tax_category(id, name, rate_bp) VALUES
+                    ('standard', '标准税率', 1300), ('reduced', '低税率', 900), ('service', '服务', 600), ('exempt', '免税', 0);
+                """)
+        }
+        return m
+    }
+}
