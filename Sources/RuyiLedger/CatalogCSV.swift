@@ -61,11 +61,13 @@ enum CatalogCSV {
         let openPrice = flag("open_price", default: kind == .department)
         var price = Money.zero()
         if let text = header.value("price", in: fields) {
-            do { price = try Money.parse(text) } catch { problems.append("price '\(text)': \(error)") }
+            do {
+                price = try Money.parse(text)
+                if !openPrice && price.isZero { problems.append("price is zero (mark open_price=1 for items priced at the counter)") }
+            } catch { problems.append("price '\(text)': \(error)") }
         } else if !openPrice {
             problems.append("price is empty")
         }
-        if !openPrice && price.isZero && header.value("price", in: fields) != nil { problems.append("price is zero (mark open_price=1 for items priced at the counter)") }
         let tax = header.value("tax_category", in: fields) ?? TaxCategoryID.standard.rawValue
         if !taxCategories.contains(tax) { problems.append("tax_category '\(tax)' is not one of: " + taxCategories.sorted().joined(separator: ", ")) }
         var barcodes: [ProductBarcode] = []

@@ -35,6 +35,8 @@ public final class Ledger: Sendable {
         public var shiftMaxSeconds: Int64 = 24 * 3600
         /// PBKDF2 rounds for cashier PINs (lower only in tests).
         public var pinRounds: Int = 100_000
+        /// A hard cap on the file's size in pages (`PRAGMA max_page_count`), e.g. a quota on a shared partition; nil: none.
+        public var maxPageCount: Int?
         public init() {}
     }
 
@@ -64,8 +66,10 @@ public final class Ledger: Sendable {
         config.foreignKeysEnabled = true
         config.journalMode = .wal
         config.busyMode = .timeout(5)
+        let maxPages = options.maxPageCount
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            if let maxPages { _ = try Int.fetchOne(db, sql: "PRAGMA max_page_count = \(maxPages)") }
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)

@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+import RuyiCore
+@testable import RuyiLedger
+import RuyiTestKit
+
+@Suite("Hash chain and encoding")
+struct ChainTests {
+    /// docs/ledger-encoding.md's test vector: the canonical bytes and the hash, computed independently with Python.
+    @Test("the encoding's test vector")
+    func testVector() throws {
+        struct Data: Codable, Sendable {
+            var name: String, amount: Int64, z: Bool, a: String?, list: [JSONValueBox]
+            var e: Int, smile: Int, bang: Int
+            enum CodingKeys: String, CodingKey { case name, amount, z, a, list, e = "é", smile = "😀", bang = "！" }
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(name, forKey: .name); try c.encode(amount, forKey: .amount); try c.encode(z, forKey: .z)
+                try c.encodeNil(forKey: .a); try c.encode(list, forKey: .list)
+                try c.encode(e, forKey: .e); try c.encode(smile, forKey: .smile); try c.encode(bang, forKey: .bang)
+            }
+        }
+        let env = EntryEnvelope(v: 1, seq: 1, id: UUID(uuidString: "01935c6e-8a00-7000-8000-000000000001")!, kind: "sale",
+                                prev: String(repeating: "0", count: 64), at: 1_732_345_678_901, boot: "b", mono: 5, ref: nil,
+                                data: Data(name: "可口可乐\n\"330ml\"\t\u{1}€", amount: -1250, z: true, a: nil,
+                                           list: [.int(1), .string("x")], e: 1, smile: 2, bang: 3))
+        let bytes = try CanonicalEncoder().encode(env)
+        let expected = #"{"at":1732345678901,"boot":"b","data":{"a":null,"amount":-1250,"list":[1,"x"],"name":"可口可乐\n\"330ml\"\t\u0001€","z":true,"é":1,"😀":2,"！":3},"id":"01935c6e-8a00-7000-8000-000000000001","kind":"sale","mono":5,"prev":"0000000000000000000000000000000000000000000000000000000000000000","seq":1,"v":1}"#
+        #expect(String(decoding: bytes, as: UTF8.self) == expected)
+        #expect(Chain.link(previous: ChainHead.genesisHash, body: bytes).hex == "b95ae18a5a511211c574f7168cd34a49eaa8212e1e1b954394d3018ca75f3a2e")
+    }
+
+    @Test("an independent implementation (Python, as upstream) recomputes the same chain")
+    func independentRecompute() throws {
+        let dir = try TemporaryDirectory()
+        let db = dir.file("ledger.sqlite")
+        let ledger = try StoreFixture.open(db)
+        for i in 0..<20 { try ledger.commitSale(try StoreFixture.cashSale(ledger, colas: Int64(i % 3 + 1)), cashier: StoreFixture.cashier) }
+        let head = try ledger.head()
+        let r = try run("/usr/bin/python3", [fixture("recompute_chain.py"), db])
+        #expect(r.status == 0, "\(r.stdout) \(r.stderr)")
+        #expect(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "ok \(head.seq) \(head.hash.hex)")
+    }
+
+    @Test("every connection runs WAL with synchronous=FULL")
+    func pragmas() throws {
+        let dir = try TemporaryDirectory()
+        let ledger = try StoreFixture.open(dir.file("l.sqlite"))
+        let settings = try ledger.connectionSettings()
+        #expect(settings.count == 2)
+        for s in settings {
+            #expect(s.journalMode == "wal")
+            #expect(s.synchronous == 2, "synchronous=FULL is 2")
+        }
+    }
+
+    @Test("triggers refuse UPDATE and DELETE, and an insert that does not extend the chain")
+    func appendOnly() throws {
+        let dir = try TemporaryDirectory()
+        let db = dir.file("l.sqlite")
+        let ledger = try StoreFixture.open(db)
+        try ledger.commitSale(try StoreFixture.cashSale(ledger), cashier: StoreFixture.cashier)
+        let before = try entryCount(db)
+        for sql in ["UPDATE ledger_entry SET body = 'x' WHERE seq = 1", "DELETE FROM ledger_entry WHERE seq = 1",
+                    "INSERT INTO ledger_entry(seq, id, kind, body, hash) VALUES (999, x'00', 'sale', 'x', x'00')"] {
+            let r = try run("/usr/bin/sqlite3", [db, sql])
+            #expect(r.status != 0, "\(sql) was allowed")
+        }
+        #expect(try entryCount(db) == before)
+        #expect(try LedgerVerifier.verify(path: db).intact)
+    }
+}
+
+/// A JSON value for the test vector's mixed list.
+enum JSONValueBox: Codable, Sendable {
+    case int(Int64), string(String)
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case let .int(n): try c.encode(n)
+        case let .string(s): try c.encode(s)
+        }
+    }
+    init(from decoder: any Decoder) throws { self = .int(0) }
+}

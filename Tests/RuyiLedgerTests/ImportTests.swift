@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+import RuyiCore
+import RuyiLedger
+import RuyiTestKit
+
+@Suite("Catalog import")
+struct ImportTests {
+    @Test("a bad row: every bad row is reported with its line number, and nothing is imported")
+    func allOrNothing() throws {
+        let dir = try TemporaryDirectory()
+        let db = dir.file("l.sqlite")
+        let ledger = try StoreFixture.open(db)
+        let before = (try entryCount(db), try ledger.productCount())
+        let csv = """
+            sku,name,price,barcodes,unit
+            tea,绿茶,4.00,6901234567885,piece
+            milk,牛奶,abc,,piece
+            ,无名,1.00,,piece
+            tea,绿茶重复,4.00,,piece
+            egg,鸡蛋,0.80,6901234567892,piece
+            salt,盐,2.505,,box
+            water,矿泉水,2.00,6901234567893,piece
+
+            """
+        let report = try ledger.importCatalog(csv: Array(csv.utf8), source: "bad.csv", by: StoreFixture.owner)
+        #expect(!report.committed)
+        #expect(report.imported == 0)
+        #expect(report.badRows.map(\.line) == [3, 4, 5, 6, 7, 8])
+        #expect(report.badRows[0].problems.first?.contains("price 'abc'") == true)
+        #expect(report.badRows[2].problems.first?.contains("already on line 2") == true)
+        #expect(report.badRows[3].problems.first?.contains("already belongs to product cola") == true)
+        #expect(report.badRows[4].problems.count == 2)   // 2.505 and unit box
+        #expect(report.badRows[5].problems.first?.contains("check digit") == true)
+        #expect(try entryCount(db) == before.0)
+        #expect(try ledger.productCount() == before.1)
+    }
+
+    @Test("with the explicit flag the good rows are imported and the bad ones reported")
+    func skipBadRows() throws {
+        let dir = try TemporaryDirectory()
+        let ledger = try StoreFixture.open(dir.file("l.sqlite"))
+        let csv = "sku,name,price\ntea,绿茶,4.00\nmilk,牛奶,-1\ncola,可口可乐 330ml,3.80\n"
+        let report = try ledger.importCatalog(csv: Array(csv.utf8), source: "x.csv", mode: .skipBadRows, by: StoreFixture.owner)
+        #expect(report.committed)
+        #expect(report.imported == 2)
+        #expect(report.badRows.map(\.line) == [3])
+        #expect(try ledger.product(id: "tea")?.name == "绿茶")
+        // An updated price lands in the price history
+        #expect(try ledger.priceHistory("cola").map(\.price) == [Money(fen: 350), Money(fen: 380)])
+    }
+
+    @Test("whole-file problems are refused with what to do", arguments: [
+        ("sku,name\n", "missing column"), ("sku,name,price,colour\n", "unknown column 'colour'"),
+        ("", "empty"), ("sku,name,price\n\"tea,绿茶,4\n", "never closed"),
+    ])
+    func badFiles(csv: String, message: String) throws {
+        let dir = try TemporaryDirectory()
+        let ledger = try StoreFixture.open(dir.file("l.sqlite"))
+        do {
+            _ = try ledger.importCatalog(csv: Array(csv.utf8), source: "f.csv", by: StoreFixture.owner)
+            Issue.record("accepted")
+        } catch let e as LedgerError {
+            #expect(e.message.contains(message), "\(e.message)")
+        }
+    }
+
+    @Test("a GBK file from Excel is named as such")
+    func gbk() throws {
+        let dir = try TemporaryDirectory()
+        let ledger = try StoreFixture.open(dir.file("l.sqlite"))
+        // "sku,name,price\ntea,绿茶,4\n" with 绿茶 in GBK (C2CC B2E8)
+        let bytes: [UInt8] = Array("sku,name,price\ntea,".utf8) + [0xC2, 0xCC, 0xB2, 0xE8] + Array(",4\n".utf8)
+        do {
+            _ = try ledger.importCatalog(csv: bytes, source: "gbk.csv", by: StoreFixture.owner)
+            Issue.record("accepted")
+        } catch let e as LedgerError {
+            #expect(e.message.contains("line 2 is not UTF-8"))
+            #expect(e.message.contains("CSV UTF-8"))
+        }
+        #expect(try ledger.product(id: "tea") == nil)
+    }
+
+    @Test("only the owner imports")
+    func ownerOnly() throws {
+        let dir = try TemporaryDirectory()
+        let ledger = try StoreFixture.open(dir.file("l.sqlite"))
+        #expect(throws: LedgerError.notPermitted("importing the catalog")) {
+            _ = try ledger.importCatalog(csv: Array("sku,name,price\na,b,1\n".utf8), source: "x", by: StoreFixture.cashier)
+        }
+    }
+}
