@@ -1,2 +1,3 @@
-// Placeholder until the ledger benchmark lands in this next slice.
-print("ruyi-bench: no benchmarks yet")
+import RuyiBench
+
+BenchCommand.main()

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+
+/// `ruyi-bench`: speed and memory figures, each beside a baseline measured in the same run. Release builds only give
+/// meaningful numbers; `--smoke` runs every benchmark tiny (CI, debug) so none of them can rot.
+public struct BenchCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "ruyi-bench",
+        abstract: "Ruyi benchmarks. Prints `key=value` lines (or JSON with --json).",
+        subcommands: [LedgerBench.self],
+        defaultSubcommand: nil)
+
+    @Flag(help: "Tiny sizes: proves the benchmarks run, measures nothing.")
+    var smoke = false
+
+    @Flag(help: "Print the figures as one JSON object.")
+    var json = false
+
+    public init() {}
+
+    public func run() throws {
+        var ledger = LedgerBench()
+        ledger.options = BenchOptions(smoke: smoke, json: json, keep: nil)
+        try ledger.run()
+    }
+}
+
+struct BenchOptions: ParsableArguments {
+    @Flag(help: "Tiny sizes: proves the benchmark runs, measures nothing.")
+    var smoke = false
+
+    @Flag(help: "Print the figures as one JSON object.")
+    var json = false
+
+    @Option(help: "Keep the ledger file the benchmark wrote in this directory (DIR/ledger.sqlite).")
+    var keep: String?
+
+    init() {}
+    init(smoke: Bool, json: Bool, keep: String?) {
+        self.smoke = smoke
+        self.json = json
+        self.keep = keep
+    }
+}
+
+/// Collects figures and prints them as `key=value` lines or JSON.
+final class Figures {
+    private var items: [(String, String)] = []
+    let json: Bool
+
+    init(json: Bool) { self.json = json }
+
+    func add(_ key: String, _ value: String, note: String = "") {
+        items.append((key, value))
+        if !json { print("\(key)=\(value)" + (note.isEmpty ? "" : "    # \(note)")) }
+    }
+
+    func say(_ line: String) {
+        if !json { print(line) }
+    }
+
+    func finish() {
+        guard json else { return }
+        let body = items.map { "\"\($0.0)\":\(Double($0.1) != nil ? $0.1 : "\"\($0.1)\"")" }.joined(separator: ",")
+        print("{\(body)}")
+    }
+}
+
+func format(_ x: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", x) }

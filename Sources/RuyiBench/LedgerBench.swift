@@ -1,0 +1,113 @@
+import ArgumentParser
+import Foundation
+import GRDBSQLite
+import RuyiCore
+import RuyiLedger
+
+/// `ruyi-bench ledger`: durable sale commits against raw SQLite, barcode lookups on a 100,000-product catalog,
+/// and a 100,000-product CSV import (time and peak memory).
+struct LedgerBench: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ledger", abstract: "Ledger commit, lookup and import figures.")
+
+    @OptionGroup var options: BenchOptions
+
+    func run() throws {
+        let f = Figures(json: options.json)
+        let smoke = options.smoke
+        let dir = options.keep ?? FileManager.default.currentDirectoryPath + "/.ruyi-bench-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { if options.keep == nil { try? FileManager.default.removeItem(atPath: dir) } }
+        if SystemFacts.isMemoryFileSystem(dir) && !smoke {
+            throw ValidationError("\(dir) is on tmpfs: fsync costs nothing there and the commit figures would mean nothing. Run from a directory on disk or pass --keep DIR.")
+        }
+        let dbPath = dir + "/ledger.sqlite"
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: dbPath + suffix) }
+
+        let productCount = smoke ? 1000 : 100_000
+        let rounds = smoke ? 2 : 20
+        let perRound = smoke ? 20 : 250
+        f.say("# ruyi-bench ledger\(smoke ? " --smoke (debug-sized: these numbers measure nothing)" : "") in \(dir)")
+
+        var ledgerOptions = Ledger.Options()
+        ledgerOptions.pinRounds = 1000
+        let ledger = try Ledger(path: dbPath, options: ledgerOptions)
+        try ledger.addCashier(id: "owner", name: "店主", role: .owner, pin: "8888", by: nil)
+
+        // 1. Catalog import, with its own peak memory.
+        let (csv, barcodes) = CatalogGenerator.csv(products: productCount)
+        SystemFacts.resetPeakRSS()
+        var t = SystemFacts.now()
+        let report = try ledger.importCatalog(csv: csv, source: "bench.csv", by: "owner")
+        let importSeconds = Double(SystemFacts.now() - t) / 1e9
+        let importRSS = SystemFacts.peakRSSMegabytes()
+        guard report.committed, report.imported == productCount else { throw ValidationError("import failed: \(report.badRows.prefix(3))") }
+        let rawImport = try RawSQLite.importBaseline(dir: dir, csv: csv)
+        f.add("import_100k_seconds", format(importSeconds), note: "\(productCount) products; target ≤ 15 s; raw INSERTs of the same rows: \(format(rawImport)) s")
+        f.add("import_100k_rss_mb", format(importRSS, 1), note: "peak resident memory during the import; target ≤ 100 MB")
+        f.add("raw_import_seconds", format(rawImport))
+
+        // 2. Barcode → product lookups, random codes, in any GTIN form.
+        var rng = SystemRandomNumberGenerator()
+        let lookups = smoke ? 2000 : 100_000
+        var samples: [UInt64] = []
+        samples.reserveCapacity(lookups)
+        for _ in 0..<lookups {
+            let code = barcodes[Int.random(in: 0..<barcodes.count, using: &rng)]
+            t = SystemFacts.now()
+            let found = try ledger.product(barcode: code)
+            samples.append(SystemFacts.now() - t)
+            if found == nil { throw ValidationError("lookup of \(code) found nothing") }
+        }
+        let raw = try RawSQLite.lookupBaseline(path: dbPath, codes: barcodes, count: lookups)
+        samples.sort()
+        f.add("lookup_p50_us", format(Double(samples[samples.count / 2]) / 1000, 1))
+        f.add("lookup_p99_us", format(Double(samples[samples.count * 99 / 100]) / 1000, 1),
+              note: "target < 50 µs; raw SELECT on the same file: p99 \(format(raw.p99, 1)) µs")
+        f.add("raw_lookup_p99_us", format(raw.p99, 1))
+
+        // 3. Durable sale commits (5 lines + 1 cash payment) against raw one-row transactions, interleaved in rounds
+        //    so drift in the disk's speed hits both alike.
+        try ledger.openShift(cashier: "owner", float: Money(fen: 50_000))
+        let carts = try (0..<(rounds * perRound)).map { _ in try CatalogGenerator.sale(ledger, codes: barcodes, rng: &rng) }
+        let rawDB = try RawSQLite(path: dir + "/raw.sqlite")
+        var saleNanos: UInt64 = 0, rawNanos: UInt64 = 0
+        var saleCPU = 0.0, rawCPU = 0.0
+        var next = 0
+        for _ in 0..<rounds {
+            var c = SystemFacts.cpuMicros()
+            t = SystemFacts.now()
+            for _ in 0..<perRound { try rawDB.insertOneRowTransaction() }
+            rawNanos += SystemFacts.now() - t
+            rawCPU += SystemFacts.cpuMicros() - c
+            c = SystemFacts.cpuMicros()
+            t = SystemFacts.now()
+            for _ in 0..<perRound {
+                try ledger.commitSale(carts[next], cashier: "owner")
+                next += 1
+            }
+            saleNanos += SystemFacts.now() - t
+            saleCPU += SystemFacts.cpuMicros() - c
+        }
+        let n = Double(rounds * perRound)
+        let salesPerSecond = n / (Double(saleNanos) / 1e9)
+        let rawPerSecond = n / (Double(rawNanos) / 1e9)
+        let fsync = try RawSQLite.fsyncMicros(dir: dir, count: smoke ? 20 : 200)
+        f.add("sales_per_second", format(salesPerSecond, 0), note: "\(Int(n)) sales of 5 lines + 1 cash payment, chain + outbox + stock moves")
+        f.add("raw_txn_per_second", format(rawPerSecond, 0), note: "one-row INSERT transactions, same pragmas (WAL, synchronous=FULL)")
+        f.add("commit_ratio", format(salesPerSecond / rawPerSecond), note: "target ≥ 0.8")
+        f.add("fsync_us", format(fsync, 0), note: "4 KiB write + fdatasync on this file system")
+        f.add("commit_cpu_us", format(saleCPU / n, 0))
+        f.add("raw_txn_cpu_us", format(rawCPU / n, 0))
+
+        // The stock projection is folded off the sale path; report what that costs per sale.
+        t = SystemFacts.now()
+        try ledger.foldStock()
+        f.add("stock_fold_us_per_sale", format(Double(SystemFacts.now() - t) / 1000 / n, 1), note: "off the sale path, batched")
+
+        let verify = try LedgerVerifier.verify(path: dbPath)
+        guard verify.intact else { throw ValidationError("the ledger the benchmark wrote does not verify: \(verify.problems)") }
+        f.add("verified_entries", String(verify.entries))
+        if let keep = options.keep { f.say("# ledger kept at \(keep)/ledger.sqlite (head \(verify.head))") }
+        f.finish()
+    }
+}

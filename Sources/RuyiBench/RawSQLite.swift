@@ -1,0 +1,103 @@
+import Foundation
+import GRDBSQLite
+
+/// The baselines: the same SQLite library driven directly through its C API with the same pragmas.
+final class RawSQLite {
+    private var db: OpaquePointer?
+    private var insert: OpaquePointer?
+    private let payload = [UInt8](repeating: 0x5A, count: 200)
+
+    init(path: String) throws {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK else { throw Failure("open \(path)") }
+        try exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB NOT NULL)")
+        guard sqlite3_prepare_v2(db, "INSERT INTO t(v) VALUES (?)", -1, &insert, nil) == SQLITE_OK else { throw Failure("prepare") }
+    }
+
+    deinit {
+        sqlite3_finalize(insert)
+        sqlite3_close(db)
+    }
+
+    /// BEGIN; INSERT one row; COMMIT — durable like a sale.
+    func insertOneRowTransaction() throws {
+        try exec("BEGIN")
+        _ = payload.withUnsafeBytes { sqlite3_bind_blob(insert, 1, $0.baseAddress, Int32($0.count), nil) }
+        guard sqlite3_step(insert) == SQLITE_DONE else { throw Failure("insert") }
+        sqlite3_reset(insert)
+        try exec("COMMIT")
+    }
+
+    private func exec(_ sql: String) throws {
+        guard sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK else { throw Failure(String(cString: sqlite3_errmsg(db))) }
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+        init(_ d: String) { description = "raw sqlite: " + d }
+    }
+
+    /// The catalog rows inserted by hand in one transaction (no validation, no chain): the floor for an import.
+    static func importBaseline(dir: String, csv: [UInt8]) throws -> Double {
+        let path = dir + "/raw-import.sqlite"
+        let raw = try RawSQLite(path: path)
+        defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
+        try raw.exec("CREATE TABLE p(id TEXT PRIMARY KEY, name TEXT, price TEXT, code TEXT, unit TEXT, tax TEXT, cat TEXT, low TEXT) WITHOUT ROWID")
+        var stmt: OpaquePointer?
+        sqlite3_prepare_v2(raw.db, "INSERT INTO p VALUES (?,?,?,?,?,?,?,?)", -1, &stmt, nil)
+        defer { sqlite3_finalize(stmt) }
+        let start = DispatchTime.now().uptimeNanoseconds
+        try raw.exec("BEGIN")
+        let text = String(decoding: csv, as: UTF8.self)
+        for line in text.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            for (i, field) in fields.prefix(8).enumerated() {
+                sqlite3_bind_text(stmt, Int32(i + 1), String(field), -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self))
+            }
+            guard sqlite3_step(stmt) == SQLITE_DONE else { throw Failure("import insert") }
+            sqlite3_reset(stmt)
+        }
+        try raw.exec("COMMIT")
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    /// The same barcode → product join, prepared once, straight on the ledger file.
+    static func lookupBaseline(path: String, codes: [String], count: Int) throws -> (p50: Double, p99: Double) {
+        var db: OpaquePointer?
+        guard sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, nil) == SQLITE_OK else { throw Failure("open") }
+        defer { sqlite3_close(db) }
+        var stmt: OpaquePointer?
+        sqlite3_prepare_v2(db, """
+            SELECT b.pack_quantity, p.id, p.name, p.price FROM barcode b JOIN product p ON p.id = b.product_id WHERE b.code = ?
+            """, -1, &stmt, nil)
+        defer { sqlite3_finalize(stmt) }
+        var samples: [UInt64] = []
+        samples.reserveCapacity(count)
+        for i in 0..<count {
+            let key = "0" + codes[(i &* 7919) % codes.count]
+            let t = DispatchTime.now().uptimeNanoseconds
+            sqlite3_bind_text(stmt, 1, key, -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self))
+            guard sqlite3_step(stmt) == SQLITE_ROW else { throw Failure("lookup found nothing for \(key)") }
+            _ = sqlite3_column_text(stmt, 2)
+            sqlite3_reset(stmt)
+            samples.append(DispatchTime.now().uptimeNanoseconds - t)
+        }
+        samples.sort()
+        return (Double(samples[count / 2]) / 1000, Double(samples[count * 99 / 100]) / 1000)
+    }
+
+    /// Mean microseconds of a 4 KiB write + fdatasync in `dir`.
+    static func fsyncMicros(dir: String, count: Int) throws -> Double {
+        let path = dir + "/fsync.probe"
+        let fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0o600)
+        guard fd >= 0 else { throw Failure("open \(path)") }
+        defer { close(fd); unlink(path) }
+        let block = [UInt8](repeating: 1, count: 4096)
+        let start = DispatchTime.now().uptimeNanoseconds
+        for i in 0..<count {
+            _ = block.withUnsafeBytes { pwrite(fd, $0.baseAddress, 4096, off_t(i * 4096)) }
+            fdatasync(fd)
+        }
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1000 / Double(count)
+    }
+}
