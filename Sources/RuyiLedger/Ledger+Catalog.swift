@@ -138,17 +138,21 @@ extension Ledger {
     }
 
     /// Looks a scanned code up: any form of a retail code (EAN-13, UPC-A, EAN-8, GTIN-14) finds the same product.
+    ///
+    /// On the scan path: one statement (the product's other barcodes come in the same row), outside a transaction —
+    /// a single SELECT is consistent on its own.
     public func product(barcode: String) throws -> ScannedProduct? {
         let key = GTIN.catalogKey(barcode)
-        return try pool.read { db in
+        return try pool.unsafeRead { db in
             guard let row = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT b.pack_quantity, t.rate_bp, p.id, p.name, p.kind, p.unit, p.price, p.open_price, p.tax_category, p.category,
-                       p.stock_tracked, p.active, p.low_stock, p.plu
+                       p.stock_tracked, p.active, p.low_stock, p.plu,
+                       (SELECT group_concat(c.code || '*' || c.pack_quantity, ';') FROM barcode c WHERE c.product_id = p.id)
                 FROM barcode b JOIN product p ON p.id = b.product_id JOIN tax_category t ON t.id = p.tax_category
                 WHERE b.code = ?
                 """), arguments: [key]) else { return nil }
-            let product = try Self.product(row, offset: 2, db: db)
-            return ScannedProduct(product: product, packQuantity: row[0], taxRateBasisPoints: row[1])
+            let codes = (row[14] as String?).map(Self.barcodes(concatenated:)) ?? []
+            return ScannedProduct(product: Self.product(row, offset: 2, barcodes: codes), packQuantity: row[0], taxRateBasisPoints: row[1])
         }
     }
 
@@ -188,13 +192,24 @@ extension Ledger {
     }
 
     static func product(_ row: Row, offset o: Int, db: Database) throws -> Product {
-        let id: String = row[o]
-        let codes = try Row.fetchAll(db.cachedStatement(sql: "SELECT code, pack_quantity FROM barcode WHERE product_id = ?"), arguments: [id])
+        let codes = try Row.fetchAll(db.cachedStatement(sql: "SELECT code, pack_quantity FROM barcode WHERE product_id = ?"), arguments: [row[o] as String])
             .map { ProductBarcode($0[0], packQuantity: $0[1]) }
-        return Product(id: ProductID(id), name: row[o + 1], kind: ProductKind(rawValue: row[o + 2]) ?? .item, barcodes: codes,
-                       plu: row[o + 11], unit: SaleUnit(rawValue: row[o + 3]) ?? .piece, price: Money(fen: row[o + 4]),
-                       openPrice: row[o + 5], taxCategory: TaxCategoryID(row[o + 6] as String), category: row[o + 7],
-                       stockTracked: row[o + 8], active: row[o + 9], lowStockThreshold: row[o + 10])
+        return product(row, offset: o, barcodes: codes)
+    }
+
+    static func product(_ row: Row, offset o: Int, barcodes codes: [ProductBarcode]) -> Product {
+        Product(id: ProductID(row[o] as String), name: row[o + 1], kind: ProductKind(rawValue: row[o + 2]) ?? .item, barcodes: codes,
+                plu: row[o + 11], unit: SaleUnit(rawValue: row[o + 3]) ?? .piece, price: Money(fen: row[o + 4]),
+                openPrice: row[o + 5], taxCategory: TaxCategoryID(row[o + 6] as String), category: row[o + 7],
+                stockTracked: row[o + 8], active: row[o + 9], lowStockThreshold: row[o + 10])
+    }
+
+    /// `code*pack;code*pack` (from group_concat) → barcodes.
+    static func barcodes(concatenated: String) -> [ProductBarcode] {
+        concatenated.split(separator: ";").compactMap { part in
+            guard let star = part.lastIndex(of: "*"), let pack = Int64(part[part.index(after: star)...]) else { return nil }
+            return ProductBarcode(String(part[..<star]), packQuantity: pack)
+        }
     }
 }
 

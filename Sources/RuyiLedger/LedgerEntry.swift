@@ -109,7 +109,7 @@ enum Chain {
         let at = clock.wallMillis()
         let envelope = EntryEnvelope(v: encodingVersion, seq: head.seq + 1, id: id, kind: kind.rawValue, prev: head.hash.hex,
                                      at: at, boot: clock.bootID, mono: clock.monotonicNanos(), ref: ref, data: data)
-        let body = try CanonicalEncoder().encode(envelope)
+        let body = try envelope.canonicalBytes()
         let hash = link(previous: head.hash, body: body)
         let idBytes = Foundation.Data(id.bytes)
         do {

@@ -83,3 +83,42 @@ enum JSONValueBox: Codable, Sendable {
     }
     init(from decoder: any Decoder) throws { self = .int(0) }
 }
+
+@Suite("Hand-written canonical form")
+struct CanonicalWriterTests {
+    @Test("the sale path's hand-written bytes equal the generic encoder's, for every optional field set or not")
+    func sameBytes() throws {
+        let dir = try TemporaryDirectory()
+        let ledger = try StoreFixture.open(dir.file("l.sqlite"))
+        var cart = Cart(cashRoundingToJiao: true)
+        try cart.add(try ledger.product(id: "cola")!, quantity: .pieces(3), barcode: "6901234567892", taxRateBasisPoints: 1300)
+        try cart.addUnknown(barcode: "2000000000008", price: Money(fen: 999))
+        try cart.add(try ledger.product(id: "apple")!, quantity: .grams(1), taxRateBasisPoints: 900)
+        try cart.voidLine(3)
+        try cart.discountSale(.percent(basisPoints: 333))
+        try cart.setMember("M-\"1\"")
+        let a = try cart.beginCodePayment(provider: "alipay", amount: Money(fen: 100))
+        try cart.codePaymentFailed(attempt: a.id, reason: "用户取消\n")
+        let b = try cart.beginCodePayment(provider: "wechat", amount: Money(fen: 100))
+        try cart.codePaymentSucceeded(attempt: b.id, transaction: "WX\u{1}1")
+        try cart.tenderCash(Money(fen: 5000))
+        var full = SaleData(try cart.complete(), cashier: "c1")
+        full.shift = 3
+        full.receipt = 12
+        var refund = full
+        refund.original = UUID()
+        refund.member = nil
+        refund.lines = refund.lines.map { var l = $0; l.returnOf = l.n; l.pending = nil; l.barcode = nil; return l }
+        let minimal = SaleData(try StoreFixture.cashSale(ledger), cashier: "c1")
+        for record in [full, refund, minimal] {
+            var w = CanonicalWriter()
+            try record.writeCanonical(to: &w)
+            #expect(String(decoding: w.bytes, as: UTF8.self) == String(decoding: try CanonicalEncoder().encode(record), as: UTF8.self))
+            for ref in [nil, UUID()] {
+                let env = EntryEnvelope(v: 1, seq: 42, id: UUID(), kind: "sale", prev: String(repeating: "ab", count: 32), at: 1_795_395_600_123,
+                                        boot: "b-1", mono: 123_456_789, ref: ref, data: record)
+                #expect(try env.canonicalBytes() == (try CanonicalEncoder().encode(env)))
+            }
+        }
+    }
+}
