@@ -56,12 +56,11 @@ extension Ledger {
             case .waste: -quantity
             case .count: quantity - onHand
             }
-            let appended = try Chain.append(db, kind: .stockMovement, id: newID(),
+            try Chain.append(db, kind: .stockMovement, id: newID(),
                                             data: StockMovementData(reason: reason.rawValue, product: product.rawValue, delta: delta,
                                                                     counted: reason == .count ? quantity : nil, cashier: cashier, note: note),
                                             clock: clock)
             try StockFold.run(db)
-            _ = appended
             return try StockFold.level(db, product.rawValue)
         }
     }
