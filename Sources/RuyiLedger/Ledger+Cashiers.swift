@@ -27,7 +27,9 @@ enum Cashiers {
     static let lockoutMillis: Int64 = 5 * 60 * 1000
 
     static func requireActive(_ db: Database, _ id: String) throws {
-        guard try Row.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM cashier WHERE id = ? AND active = 1"), arguments: [id]) != nil else {
+        let s = try HotStatement(db, "SELECT 1 FROM cashier WHERE id = ? AND active = 1")
+        s.bind(1, id)
+        guard try s.step() else {
             throw LedgerError.unknownCashier(id)
         }
     }

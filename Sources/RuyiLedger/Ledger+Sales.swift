@@ -44,18 +44,17 @@ extension Ledger {
             guard let shift = try ShiftState.open(db) else { throw LedgerError.noOpenShift }
             try Cashiers.requireActive(db, record.cashier)
             for line in record.lines where line.pending != true {
-                guard try Row.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM product WHERE id = ?"), arguments: [line.product]) != nil else {
-                    throw LedgerError.unknownProduct(line.product)
-                }
+                let s = try HotStatement(db, "SELECT 1 FROM product WHERE id = ?")
+                s.bind(1, line.product)
+                guard try s.step() else { throw LedgerError.unknownProduct(line.product) }
             }
             if let original = record.original { try checkRefund(db, record, original: original) }
 
             var r = record
             r.shift = shift.number
-            let last = try Int64.fetchOne(db.cachedStatement(sql: """
-                SELECT receipt FROM ledger_entry WHERE seq > ? AND receipt IS NOT NULL ORDER BY seq DESC LIMIT 1
-                """), arguments: [shift.openSeq]) ?? 0
-            r.receipt = last + 1
+            let last = try HotStatement(db, "SELECT receipt FROM ledger_entry WHERE seq > ? AND receipt IS NOT NULL ORDER BY seq DESC LIMIT 1")
+            last.bind(1, shift.openSeq)
+            r.receipt = (try last.step() ? last.int64(0) : 0) + 1
             let appended = try Chain.append(db, kind: isRefund ? .refund : .sale, id: id, ref: r.original, receipt: r.receipt,
                                             data: r, clock: clock)
             for line in r.lines where line.pending == true {

@@ -132,7 +132,7 @@ public final class Ledger: Sendable {
     /// Runs a write transaction, turning SQLite's "disk full" into ``LedgerError/storageFull(_:)``.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {
-            return try pool.write(body)
+            return try pool.writeWithoutTransaction { db in try db.hotTransaction(body) }
         } catch let e as DatabaseError where e.resultCode == .SQLITE_FULL {
             throw LedgerError.storageFull("the disk is full (\(e.message ?? "SQLITE_FULL"))")
         }

@@ -94,9 +94,9 @@ enum Chain {
     }
 
     static func head(_ db: Database) throws -> ChainHead {
-        let stmt = try db.cachedStatement(sql: "SELECT seq, hash FROM ledger_entry ORDER BY seq DESC LIMIT 1")
-        guard let row = try Row.fetchOne(stmt) else { return ChainHead(seq: 0, hash: ChainHead.genesisHash) }
-        return ChainHead(seq: row[0], hash: [UInt8](row[1] as Foundation.Data))
+        let s = try HotStatement(db, "SELECT seq, hash FROM ledger_entry ORDER BY seq DESC LIMIT 1")
+        guard try s.step() else { return ChainHead(seq: 0, hash: ChainHead.genesisHash) }
+        return ChainHead(seq: s.int64(0), hash: s.blob(1))
     }
 
     /// Appends one entry. Must run inside the business event's write transaction, with everything else it writes.
@@ -111,16 +111,25 @@ enum Chain {
                                      at: at, boot: clock.bootID, mono: clock.monotonicNanos(), ref: ref, data: data)
         let body = try envelope.canonicalBytes()
         let hash = link(previous: head.hash, body: body)
-        let idBytes = Foundation.Data(id.bytes)
+        let idBytes = id.bytes
         do {
-            try db.cachedStatement(sql: "INSERT INTO ledger_entry(seq, id, kind, ref, receipt, body, hash) VALUES (?, ?, ?, ?, ?, ?, ?)")
-                .execute(arguments: [head.seq + 1, idBytes, kind.rawValue, ref.map { Foundation.Data($0.bytes) }, receipt,
-                                     Foundation.Data(body), Foundation.Data(hash)])
+            let insert = try HotStatement(db, "INSERT INTO ledger_entry(seq, id, kind, ref, receipt, body, hash) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            insert.bind(1, head.seq + 1)
+            insert.bind(2, idBytes)
+            insert.bind(3, kind.rawValue)
+            insert.bind(4, ref?.bytes)
+            insert.bind(5, receipt)
+            insert.bind(6, body)
+            insert.bind(7, hash)
+            try insert.run()
         } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT && e.message?.contains("ledger_entry.id") == true {
             throw LedgerError.duplicateEntry(id.lowercased)
         }
         if outbox {
-            try db.cachedStatement(sql: "INSERT INTO outbox(seq, entry_id) VALUES (?, ?)").execute(arguments: [head.seq + 1, idBytes])
+            let row = try HotStatement(db, "INSERT INTO outbox(seq, entry_id) VALUES (?, ?)")
+            row.bind(1, head.seq + 1)
+            row.bind(2, idBytes)
+            try row.run()
         }
         return AppendedEntry(seq: head.seq + 1, id: id, hash: hash, at: at)
     }

@@ -12,11 +12,12 @@ struct ShiftState: Sendable {
     var isOpen: Bool
 
     static func current(_ db: Database) throws -> ShiftState? {
-        try Row.fetchOne(db.cachedStatement(sql: """
+        let s = try HotStatement(db, """
             SELECT shift_number, open_seq, opened_at, business_date, cashier, z_number, is_open FROM shift_state WHERE one = 1
-            """)).map {
-            ShiftState(number: $0[0], openSeq: $0[1], openedAt: $0[2], businessDate: $0[3], cashier: $0[4], zNumber: $0[5], isOpen: $0[6])
-        }
+            """)
+        guard try s.step() else { return nil }
+        return ShiftState(number: s.int64(0), openSeq: s.int64(1), openedAt: s.int64(2), businessDate: s.text(3), cashier: s.text(4),
+                          zNumber: s.int64(5), isOpen: s.int64(6) != 0)
     }
 
     static func open(_ db: Database) throws -> ShiftState? {
