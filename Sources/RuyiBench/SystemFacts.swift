@@ -34,10 +34,10 @@ enum SystemFacts {
 
     static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
-    /// CPU time (user + system) of this process in microseconds.
-    static func cpuMicros() -> Double {
+    /// CPU time of this process in microseconds: user and system.
+    static func cpuMicros() -> (user: Double, system: Double) {
         var u = rusage()
         getrusage(Int32(RUSAGE_SELF.rawValue), &u)
-        return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e6 + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec)
+        return (Double(u.ru_utime.tv_sec) * 1e6 + Double(u.ru_utime.tv_usec), Double(u.ru_stime.tv_sec) * 1e6 + Double(u.ru_stime.tv_usec))
     }
 }

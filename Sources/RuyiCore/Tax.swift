@@ -30,7 +30,12 @@ public struct TaxCategory: Hashable, Sendable, Codable {
     /// The tax contained in a tax-inclusive amount: `gross × r / (1 + r)`, rounded half-up to the fen (half away from zero
     /// for returns, so a refund's tax mirrors the sale's exactly).
     public func taxIncluded(in gross: Money) throws(MoneyError) -> Money {
-        try gross.scaled(by: rateBasisPoints, over: 10_000 + rateBasisPoints)
+        Money(minorUnits: try Self.taxIncluded(inMinorUnits: gross.minorUnits, rateBasisPoints: rateBasisPoints), currency: gross.currency)
+    }
+
+    /// The same on bare minor units, for checking recorded lines without building values.
+    public static func taxIncluded(inMinorUnits gross: Int64, rateBasisPoints: Int64) throws(MoneyError) -> Int64 {
+        try RoundedDivision.halfAwayFromZero(gross, times: rateBasisPoints, over: 10_000 + rateBasisPoints)
     }
 
     /// The default table for a Chinese small-scale taxpayer store: general goods 13 %, farm produce and books 9 %,

@@ -138,22 +138,9 @@ extension Ledger {
     }
 
     /// Looks a scanned code up: any form of a retail code (EAN-13, UPC-A, EAN-8, GTIN-14) finds the same product.
-    ///
-    /// On the scan path: one statement (the product's other barcodes come in the same row), outside a transaction —
-    /// a single SELECT is consistent on its own.
+    /// On the scan path: one prepared statement on the ledger's own lookup connection (see `ScanLookup`).
     public func product(barcode: String) throws -> ScannedProduct? {
-        let key = GTIN.catalogKey(barcode)
-        return try pool.unsafeRead { db in
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT b.pack_quantity, t.rate_bp, p.id, p.name, p.kind, p.unit, p.price, p.open_price, p.tax_category, p.category,
-                       p.stock_tracked, p.active, p.low_stock, p.plu,
-                       (SELECT group_concat(c.code || '*' || c.pack_quantity, ';') FROM barcode c WHERE c.product_id = p.id)
-                FROM barcode b JOIN product p ON p.id = b.product_id JOIN tax_category t ON t.id = p.tax_category
-                WHERE b.code = ?
-                """), arguments: [key]) else { return nil }
-            let codes = (row[14] as String?).map(Self.barcodes(concatenated:)) ?? []
-            return ScannedProduct(product: Self.product(row, offset: 2, barcodes: codes), packQuantity: row[0], taxRateBasisPoints: row[1])
-        }
+        try scanLookup.product(key: GTIN.catalogKey(barcode))
     }
 
     public func product(id: ProductID) throws -> Product? {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import RuyiCore
+import Synchronization
 
 /// How much room the file system has left, injected so tests can simulate a nearly full disk.
 public protocol FreeSpaceProbe: Sendable {
@@ -45,6 +46,12 @@ public final class Ledger: Sendable {
     let pool: DatabasePool
     let clock: any TillClock
     let ids: UUIDv7Generator
+    /// The directory holding the file, whose file system the free-space reserve is checked on.
+    let directory: String
+    /// Monotonic time of the last free-space check that found room (0: check next time).
+    let freeSpaceCheckedAt = Mutex<UInt64>(0)
+    /// The scan path's read-only connection.
+    let scanLookup: ScanLookup
     /// True when the file was left by an unclean shutdown and `PRAGMA quick_check` ran on open.
     public let ranQuickCheck: Bool
 
@@ -55,6 +62,8 @@ public final class Ledger: Sendable {
     public init(path: String, clock: any TillClock = SystemClock(), random: any RandomSource = SystemRandomSource(),
                 options: Options = Options()) throws {
         self.path = path
+        let dir = (path as NSString).deletingLastPathComponent
+        self.directory = dir.isEmpty ? "." : dir
         self.options = options
         self.clock = clock
         self.ids = UUIDv7Generator(clock: clock, random: random)
@@ -95,6 +104,7 @@ public final class Ledger: Sendable {
             }
         }
         try migrator.migrate(pool)
+        scanLookup = try ScanLookup(path: path)
 
         // Ids stay ordered across a restart during which the wall clock went back.
         if let last = try pool.read({ db in try Foundation.Data.fetchOne(db, sql: "SELECT id FROM ledger_entry ORDER BY seq DESC LIMIT 1") }) {
@@ -121,12 +131,20 @@ public final class Ledger: Sendable {
         return [w, r]
     }
 
-    /// Refuses a new sale when the disk is nearly full.
+    /// Refuses a new sale when the disk is nearly full. The file system is asked at most once a second while there is
+    /// room (a sale fills kilobytes, the reserve is megabytes), and every time once it is below the reserve.
     func checkFreeSpace() throws {
-        let dir = (path as NSString).deletingLastPathComponent
-        if let free = options.freeSpace.availableBytes(at: dir.isEmpty ? "." : dir), free < options.freeSpaceWatermark {
+        let now = clock.monotonicNanos()
+        let recent = freeSpaceCheckedAt.withLock { last in
+            if last != 0 && now &- last < 1_000_000_000 { return true }
+            return false
+        }
+        if recent { return }
+        if let free = options.freeSpace.availableBytes(at: directory), free < options.freeSpaceWatermark {
+            freeSpaceCheckedAt.withLock { $0 = 0 }
             throw LedgerError.storageFull("\(free / 1024 / 1024) MB free, below the \(options.freeSpaceWatermark / 1024 / 1024) MB reserve")
         }
+        freeSpaceCheckedAt.withLock { $0 = now }
     }
 
     /// Runs a write transaction, turning SQLite's "disk full" into ``LedgerError/storageFull(_:)``.

@@ -118,11 +118,16 @@ extension SaleData {
         func fail(_ s: String) -> LedgerError { .invalidSale(s) }
         guard !lines.isEmpty else { throw fail("a sale needs at least one line") }
         guard lines.count <= Cart.maximumLines else { throw fail("more than \(Cart.maximumLines) lines") }
-        var seenLines = Set<Int>()
         var sumGross: Int64 = 0, sumAmount: Int64 = 0, sumDiscount: Int64 = 0
-        for l in lines {
-            guard seenLines.insert(l.n).inserted else { throw fail("line number \(l.n) appears twice") }
-            guard let unit = SaleUnit(rawValue: l.unit) else { throw fail("line \(l.n): unknown unit '\(l.unit)'") }
+        for (i, l) in lines.enumerated() {
+            // Line numbers are unique (a sale has at most a few hundred lines, so a scan beats hashing).
+            for earlier in lines[..<i] where earlier.n == l.n { throw fail("line number \(l.n) appears twice") }
+            let unit: SaleUnit
+            switch l.unit {
+            case "piece": unit = .piece
+            case "kilogram": unit = .kilogram
+            default: throw fail("line \(l.n): unknown unit '\(l.unit)'")
+            }
             if isRefund {
                 guard l.qty < 0, l.returnOf != nil else { throw fail("line \(l.n): a refund line returns a negative quantity of an original line") }
             } else {
@@ -140,8 +145,7 @@ extension SaleData {
             let (amount, o1) = l.gross.subtractingReportingOverflow(l.discount)
             guard !o1, amount == l.amount else { throw fail("line \(l.n): amount is not gross − discount") }
             guard (0...10_000).contains(l.taxRate) else { throw fail("line \(l.n): tax rate \(l.taxRate) bp is outside 0–100 %") }
-            guard let tax = try? TaxCategory(id: TaxCategoryID(l.taxCategory), name: "", rateBasisPoints: l.taxRate)
-                .taxIncluded(in: Money(fen: l.amount)), tax.minorUnits == l.tax else {
+            guard let tax = try? TaxCategory.taxIncluded(inMinorUnits: l.amount, rateBasisPoints: l.taxRate), tax == l.tax else {
                 throw fail("line \(l.n): tax \(l.tax) is not the tax contained in \(l.amount) at \(l.taxRate) bp")
             }
             var o = false
