@@ -35,6 +35,9 @@ struct BenchOptions: ParsableArguments {
     @Option(help: "Keep the ledger file the benchmark wrote in this directory (DIR/ledger.sqlite).")
     var keep: String?
 
+    @Option(help: ArgumentHelp("Rounds of commits (for profiling the commit path).", visibility: .hidden))
+    var commitRounds: Int?
+
     init() {}
     init(smoke: Bool, json: Bool, keep: String?) {
         self.smoke = smoke

@@ -24,7 +24,7 @@ struct LedgerBench: ParsableCommand {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: dbPath + suffix) }
 
         let productCount = smoke ? 1000 : 100_000
-        let rounds = smoke ? 2 : 20
+        let rounds = options.commitRounds ?? (smoke ? 2 : 20)
         let perRound = smoke ? 20 : 250
         f.say("# ruyi-bench ledger\(smoke ? " --smoke (debug-sized: these numbers measure nothing)" : "") in \(dir)")
 
@@ -70,8 +70,11 @@ struct LedgerBench: ParsableCommand {
         try ledger.openShift(cashier: "owner", float: Money(fen: 50_000))
         let carts = try (0..<(rounds * perRound)).map { _ in try CatalogGenerator.sale(ledger, codes: barcodes, rng: &rng) }
         let rawDB = try RawSQLite(path: dir + "/raw.sqlite")
-        var saleNanos: UInt64 = 0, rawNanos: UInt64 = 0
-        var saleCPU = (user: 0.0, system: 0.0), rawCPU = (user: 0.0, system: 0.0)
+        let shapedDB = try RawSQLite.saleShaped(path: dir + "/raw-shaped.sqlite")
+        let sampleBody = try ledger.outboxBatch(limit: 1).first?.body ?? []
+        let typicalBody = [UInt8](repeating: 0x41, count: 1100)
+        var saleNanos: UInt64 = 0, rawNanos: UInt64 = 0, shapedNanos: UInt64 = 0
+        var saleCPU = (user: 0.0, system: 0.0), rawCPU = (user: 0.0, system: 0.0), shapedCPU = (user: 0.0, system: 0.0)
         func add(_ total: inout (user: Double, system: Double), since c: (user: Double, system: Double)) {
             let now = SystemFacts.cpuMicros()
             total.user += now.user - c.user
@@ -84,6 +87,11 @@ struct LedgerBench: ParsableCommand {
             for _ in 0..<perRound { try rawDB.insertOneRowTransaction() }
             rawNanos += SystemFacts.now() - t
             add(&rawCPU, since: c)
+            c = SystemFacts.cpuMicros()
+            t = SystemFacts.now()
+            for _ in 0..<perRound { try shapedDB.insertSaleShapedTransaction(body: sampleBody.count > 500 ? sampleBody : typicalBody) }
+            shapedNanos += SystemFacts.now() - t
+            add(&shapedCPU, since: c)
             c = SystemFacts.cpuMicros()
             t = SystemFacts.now()
             for _ in 0..<perRound {
@@ -100,6 +108,10 @@ struct LedgerBench: ParsableCommand {
         f.add("sales_per_second", format(salesPerSecond, 0), note: "\(Int(n)) sales of 5 lines + 1 cash payment, chain + outbox + stock moves")
         f.add("raw_txn_per_second", format(rawPerSecond, 0), note: "one-row INSERT transactions, same pragmas (WAL, synchronous=FULL)")
         f.add("commit_ratio", format(salesPerSecond / rawPerSecond), note: "target ≥ 0.8")
+        let shapedPerSecond = n / (Double(shapedNanos) / 1e9)
+        f.add("raw_sale_shaped_per_second", format(shapedPerSecond, 0),
+              note: "floor for this schema: a ~1 KB entry + id index + outbox row by raw C calls (\(format(shapedPerSecond / rawPerSecond)) × raw; "
+                  + "user \(format(shapedCPU.user / n, 0)) + system \(format(shapedCPU.system / n, 0)) µs)")
         f.add("fsync_us", format(fsync, 0), note: "4 KiB write + fdatasync on this file system")
         f.add("commit_cpu_us", format((saleCPU.user + saleCPU.system) / n, 0),
               note: "user \(format(saleCPU.user / n, 0)) + system \(format(saleCPU.system / n, 0)) µs per sale")

@@ -15,8 +15,49 @@ final class RawSQLite {
     }
 
     deinit {
+        sqlite3_finalize(shapedInsert)
+        sqlite3_finalize(shapedOutbox)
         sqlite3_finalize(insert)
         sqlite3_close(db)
+    }
+
+    /// A second baseline with the ledger's shape but none of its logic: per transaction, one ~1 KB row into a table with
+    /// a unique 16-byte id index plus one outbox row — the pages a sale must touch, written by raw C calls.
+    static func saleShaped(path: String) throws -> RawSQLite {
+        let raw = try RawSQLite(path: path)
+        try raw.exec("""
+            CREATE TABLE e(seq INTEGER PRIMARY KEY, id BLOB NOT NULL, body BLOB NOT NULL, hash BLOB NOT NULL);
+            CREATE UNIQUE INDEX e_id ON e(id);
+            CREATE TABLE o(seq INTEGER PRIMARY KEY, id BLOB NOT NULL)
+            """)
+        return raw
+    }
+
+    private var shapedInsert: OpaquePointer?
+    private var shapedOutbox: OpaquePointer?
+    private var shapedSeq: Int64 = 0
+
+    func insertSaleShapedTransaction(body: [UInt8]) throws {
+        if shapedInsert == nil {
+            sqlite3_prepare_v2(db, "INSERT INTO e(seq, id, body, hash) VALUES (?, ?, ?, ?)", -1, &shapedInsert, nil)
+            sqlite3_prepare_v2(db, "INSERT INTO o(seq, id) VALUES (?, ?)", -1, &shapedOutbox, nil)
+        }
+        shapedSeq += 1
+        var id = [UInt8](repeating: 0, count: 16)
+        // Time-ordered like a UUIDv7: the sequence number in the leading bytes.
+        for i in 0..<8 { id[i] = UInt8(truncatingIfNeeded: shapedSeq >> (56 - 8 * Int64(i))) }
+        try exec("BEGIN IMMEDIATE")
+        sqlite3_bind_int64(shapedInsert, 1, shapedSeq)
+        _ = id.withUnsafeBytes { sqlite3_bind_blob(shapedInsert, 2, $0.baseAddress, 16, nil) }
+        _ = body.withUnsafeBytes { sqlite3_bind_blob(shapedInsert, 3, $0.baseAddress, Int32($0.count), nil) }
+        _ = payload.withUnsafeBytes { sqlite3_bind_blob(shapedInsert, 4, $0.baseAddress, 32, nil) }
+        guard sqlite3_step(shapedInsert) == SQLITE_DONE else { throw Failure("shaped insert") }
+        sqlite3_reset(shapedInsert)
+        sqlite3_bind_int64(shapedOutbox, 1, shapedSeq)
+        _ = id.withUnsafeBytes { sqlite3_bind_blob(shapedOutbox, 2, $0.baseAddress, 16, nil) }
+        guard sqlite3_step(shapedOutbox) == SQLITE_DONE else { throw Failure("shaped outbox") }
+        sqlite3_reset(shapedOutbox)
+        try exec("COMMIT")
     }
 
     /// BEGIN; INSERT one row; COMMIT — durable like a sale.

@@ -6,23 +6,41 @@
 ///   outputs for every type that implements ``CanonicalEncodable``.
 public struct CanonicalWriter {
     public private(set) var bytes: [UInt8] = []
-    private var needsComma: [Bool] = []
+    /// One bit per open object or array, innermost in bit 0: set once it holds a member, so the next needs a comma.
+    /// Ledger entries nest a few levels deep; 64 is far beyond any of them.
+    private var needsComma: UInt64 = 0
+    private var depth = 0
 
     public init(capacity: Int = 1024) { bytes.reserveCapacity(capacity) }
 
-    public mutating func beginObject() { separator(); bytes.append(UInt8(ascii: "{")); needsComma.append(false) }
-    public mutating func endObject() { needsComma.removeLast(); bytes.append(UInt8(ascii: "}")) }
-    public mutating func beginArray() { separator(); bytes.append(UInt8(ascii: "[")); needsComma.append(false) }
-    public mutating func endArray() { needsComma.removeLast(); bytes.append(UInt8(ascii: "]")) }
+    public mutating func beginObject() { open(UInt8(ascii: "{")) }
+    public mutating func endObject() { close(UInt8(ascii: "}")) }
+    public mutating func beginArray() { open(UInt8(ascii: "[")) }
+    public mutating func endArray() { close(UInt8(ascii: "]")) }
 
     /// A member name; the value follows with one of the value methods.
     public mutating func key(_ name: StaticString) {
         separator()
         bytes.append(UInt8(ascii: "\""))
-        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
         // The value right after a key takes no comma.
-        needsComma[needsComma.count - 1] = false
+        needsComma &= ~1
+    }
+
+    private mutating func open(_ bracket: UInt8) {
+        separator()
+        bytes.append(bracket)
+        needsComma <<= 1
+        depth += 1
+        precondition(depth < 64, "canonical JSON nested too deeply")
+    }
+
+    private mutating func close(_ bracket: UInt8) {
+        needsComma >>= 1
+        depth -= 1
+        bytes.append(bracket)
     }
 
     public mutating func int(_ n: Int64) throws(CanonicalJSON.Failure) {
@@ -70,8 +88,8 @@ public struct CanonicalWriter {
     }
 
     private mutating func separator() {
-        guard let last = needsComma.last else { return }
-        if last { bytes.append(UInt8(ascii: ",")) } else { needsComma[needsComma.count - 1] = true }
+        guard depth > 0 else { return }
+        if needsComma & 1 != 0 { bytes.append(UInt8(ascii: ",")) } else { needsComma |= 1 }
     }
 }
 

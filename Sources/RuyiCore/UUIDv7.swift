@@ -79,28 +79,21 @@ extension UUID {
         return t
     }
 
-    /// Lower-case text form, as stored and sent upstream.
-    public var lowercased: String { uuidString.lowercased() }
-}
-
-/// The system's random number generator as a ``RandomSource``.
-///
-/// Draws 64 values at a time: one `getrandom` call per 64 values instead of one per value (a UUIDv7 takes two, and
-/// a syscall per id showed up as a tenth of the sale path's CPU).
-public final class SystemRandomSource: RandomSource {
-    private let state = Mutex<(buffer: [UInt64], next: Int)>(([], 0))
-
-    public init() {}
-
-    public func next() -> UInt64 {
-        state.withLock { s in
-            if s.next == s.buffer.count {
-                var g = SystemRandomNumberGenerator()
-                s.buffer = (0..<64).map { _ in g.next() }
-                s.next = 0
+    /// Lower-case text form (`8-4-4-4-12` hex digits), as stored and sent upstream. Written by hand: Foundation's
+    /// `uuidString` formats with snprintf and is upper case, and ids are formatted on every sale.
+    public var lowercased: String {
+        let digits: StaticString = "0123456789abcdef"
+        return withUnsafeBytes(of: uuid) { raw in
+            String(unsafeUninitializedCapacity: 36) { out in
+                var j = 0
+                for i in 0..<16 {
+                    if i == 4 || i == 6 || i == 8 || i == 10 { out[j] = UInt8(ascii: "-"); j += 1 }
+                    out[j] = digits.utf8Start[Int(raw[i] >> 4)]
+                    out[j + 1] = digits.utf8Start[Int(raw[i] & 0x0F)]
+                    j += 2
+                }
+                return 36
             }
-            defer { s.next += 1 }
-            return s.buffer[s.next]
         }
     }
 }

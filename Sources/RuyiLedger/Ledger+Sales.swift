@@ -31,23 +31,25 @@ extension Ledger {
     ///   (a second commit with the same id is refused with `ledger.duplicate_id` and changes nothing).
     @discardableResult
     public func commitSale(_ sale: CompletedSale, cashier: String, id: UUID? = nil) throws -> CommittedSale {
-        try commit(SaleData(sale, cashier: cashier), id: id ?? newID())
+        // Only `Cart.complete()` makes a CompletedSale, so its figures add up by construction; a record from outside
+        // goes through `commit(_:id:)`, which checks every one.
+        try record(SaleData(sale, cashier: cashier), id: id ?? newID())
     }
 
-    /// Commits a sale record (from a cart, or from outside after validation of every figure).
+    /// Commits a sale record from outside (the API, a replay), after checking that every figure adds up.
     @discardableResult
     public func commit(_ record: SaleData, id: UUID) throws -> CommittedSale {
+        try record.validate(isRefund: record.original != nil)
+        return try self.record(record, id: id)
+    }
+
+    private func record(_ record: SaleData, id: UUID) throws -> CommittedSale {
         let isRefund = record.original != nil
-        try record.validate(isRefund: isRefund)
         try checkFreeSpace()
         return try write { db in
             guard let shift = try ShiftState.open(db) else { throw LedgerError.noOpenShift }
             try Cashiers.requireActive(db, record.cashier)
-            for line in record.lines where line.pending != true {
-                let s = try HotStatement(db, "SELECT 1 FROM product WHERE id = ?")
-                s.bind(1, line.product)
-                guard try s.step() else { throw LedgerError.unknownProduct(line.product) }
-            }
+            try requireProducts(db, record.lines.lazy.filter { $0.pending != true }.map(\.product))
             if let original = record.original { try checkRefund(db, record, original: original) }
 
             var r = record
@@ -55,8 +57,7 @@ extension Ledger {
             let last = try HotStatement(db, "SELECT receipt FROM ledger_entry WHERE seq > ? AND receipt IS NOT NULL ORDER BY seq DESC LIMIT 1")
             last.bind(1, shift.openSeq)
             r.receipt = (try last.step() ? last.int64(0) : 0) + 1
-            let appended = try Chain.append(db, kind: isRefund ? .refund : .sale, id: id, ref: r.original, receipt: r.receipt,
-                                            data: r, clock: clock)
+            let appended = try Chain.appendSale(db, kind: isRefund ? .refund : .sale, id: id, receipt: r.receipt, record: r, clock: clock)
             for line in r.lines where line.pending == true {
                 try db.cachedStatement(sql: """
                     INSERT INTO pending_product(barcode, first_seq, last_price, times_sold) VALUES (?, ?, ?, 1)
@@ -65,6 +66,16 @@ extension Ledger {
             }
             return CommittedSale(id: id, seq: appended.seq, hash: appended.hash, shift: shift.number, receipt: r.receipt,
                                  at: appended.at, zReportDue: appended.at - shift.openedAt > options.shiftMaxSeconds * 1000)
+        }
+    }
+
+    /// Every product a sale names must be in the catalog. One primary-key probe each (measured: cheaper than one
+    /// statement over a JSON array of ids, whose parsing cost more than the probes).
+    private func requireProducts(_ db: Database, _ ids: some Sequence<String>) throws {
+        for id in ids {
+            let probe = try HotStatement(db, "SELECT 1 FROM product WHERE id = ?")
+            probe.bind(1, id)
+            guard try probe.step() else { throw LedgerError.unknownProduct(id) }
         }
     }
 

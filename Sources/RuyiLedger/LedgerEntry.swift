@@ -109,7 +109,24 @@ enum Chain {
         let at = clock.wallMillis()
         let envelope = EntryEnvelope(v: encodingVersion, seq: head.seq + 1, id: id, kind: kind.rawValue, prev: head.hash.hex,
                                      at: at, boot: clock.bootID, mono: clock.monotonicNanos(), ref: ref, data: data)
-        let body = try envelope.canonicalBytes()
+        return try insert(db, head: head, kind: kind, id: id, ref: ref, receipt: receipt, at: at,
+                          body: try CanonicalEncoder().encode(envelope), outbox: outbox)
+    }
+
+    /// Appends a sale or refund: the same as ``append(_:kind:id:ref:receipt:data:clock:outbox:)``, with the body written
+    /// by hand (see SaleData+Canonical.swift), without generic or dynamic dispatch.
+    static func appendSale(_ db: Database, kind: EntryKind, id: UUID, receipt: Int64, record: SaleData, clock: any TillClock) throws -> AppendedEntry {
+        let head = try head(db)
+        let at = clock.wallMillis()
+        let body = try EnvelopeWriter.write(seq: head.seq + 1, id: id, kind: kind.rawValue, prev: head.hash, at: at, boot: clock.bootID,
+                                            mono: clock.monotonicNanos(), ref: record.original) { w throws(CanonicalJSON.Failure) in
+            try record.writeCanonical(to: &w)
+        }
+        return try insert(db, head: head, kind: kind, id: id, ref: record.original, receipt: receipt, at: at, body: body, outbox: true)
+    }
+
+    private static func insert(_ db: Database, head: ChainHead, kind: EntryKind, id: UUID, ref: UUID?, receipt: Int64?, at: Int64,
+                               body: [UInt8], outbox: Bool) throws -> AppendedEntry {
         let hash = link(previous: head.hash, body: body)
         let idBytes = id.bytes
         do {

@@ -1,3 +1,4 @@
+import Foundation
 import RuyiCore
 
 // Hand-written canonical forms for the sale path. Members in byte order of their (ASCII) names, nil optionals left
@@ -91,21 +92,36 @@ extension SaleData.Line {
 }
 
 extension EntryEnvelope {
-    /// The envelope's canonical bytes; `data` written by hand when it can, else through CanonicalEncoder.
+    /// The envelope's canonical bytes, as ``Chain`` writes them (tests compare both writers on the same envelope).
     func canonicalBytes() throws -> [UInt8] {
         guard let fast = data as? any CanonicalEncodable else { return try CanonicalEncoder().encode(self) }
+        return try EnvelopeWriter.write(seq: seq, id: id, kind: kind, prevHex: prev, at: at, boot: boot, mono: mono, ref: ref) { w throws(CanonicalJSON.Failure) in
+            try fast.writeCanonical(to: &w)
+        }
+    }
+}
+
+/// Writes the v1 envelope around a hand-written `data` member.
+enum EnvelopeWriter {
+    static func write(seq: Int64, id: UUID, kind: String, prev: [UInt8], at: Int64, boot: String, mono: UInt64, ref: UUID?,
+                      data: (inout CanonicalWriter) throws(CanonicalJSON.Failure) -> Void) throws(CanonicalJSON.Failure) -> [UInt8] {
+        try write(seq: seq, id: id, kind: kind, prevHex: prev.hex, at: at, boot: boot, mono: mono, ref: ref, data: data)
+    }
+
+    static func write(seq: Int64, id: UUID, kind: String, prevHex: String, at: Int64, boot: String, mono: UInt64, ref: UUID?,
+                      data: (inout CanonicalWriter) throws(CanonicalJSON.Failure) -> Void) throws(CanonicalJSON.Failure) -> [UInt8] {
         var w = CanonicalWriter(capacity: 1536)
         w.beginObject()
         w.key("at"); try w.int(at)
         w.key("boot"); w.string(boot)
-        w.key("data"); try fast.writeCanonical(to: &w)
+        w.key("data"); try data(&w)
         w.key("id"); w.string(id.lowercased)
         w.key("kind"); w.string(kind)
         w.key("mono"); try w.uint(mono)
-        w.key("prev"); w.string(prev)
+        w.key("prev"); w.string(prevHex)
         if let ref { w.key("ref"); w.string(ref.lowercased) }
         w.key("seq"); try w.int(seq)
-        w.key("v"); try w.int(v)
+        w.key("v"); try w.int(Int64(Chain.encodingVersion))
         w.endObject()
         return w.bytes
     }
