@@ -43,6 +43,7 @@ struct BenchOptions: ParsableArguments {
         self.smoke = smoke
         self.json = json
         self.keep = keep
+        self.commitRounds = nil
     }
 }
 
