@@ -4,25 +4,14 @@ import Foundation
 /// `ruyi-bench`: speed and memory figures, each beside a baseline measured in the same run. Release builds only give
 /// meaningful numbers; `--smoke` runs every benchmark tiny (CI, debug) so none of them can rot.
 public struct BenchCommand: ParsableCommand {
+    // Plain `ruyi-bench` runs every area; today the ledger is the only one, so it is the default subcommand.
     public static let configuration = CommandConfiguration(
         commandName: "ruyi-bench",
-        abstract: "Ruyi benchmarks. Prints `key=value` lines (or JSON with --json).",
+        abstract: "Ruyi benchmarks. Prints `key=value` lines (or JSON with --json), each figure beside its baseline.",
         subcommands: [LedgerBench.self],
-        defaultSubcommand: nil)
-
-    @Flag(help: "Tiny sizes: proves the benchmarks run, measures nothing.")
-    var smoke = false
-
-    @Flag(help: "Print the figures as one JSON object.")
-    var json = false
+        defaultSubcommand: LedgerBench.self)
 
     public init() {}
-
-    public func run() throws {
-        var ledger = LedgerBench()
-        ledger.options = BenchOptions(smoke: smoke, json: json, keep: nil)
-        try ledger.run()
-    }
 }
 
 struct BenchOptions: ParsableArguments {
@@ -39,12 +28,6 @@ struct BenchOptions: ParsableArguments {
     var commitRounds: Int?
 
     init() {}
-    init(smoke: Bool, json: Bool, keep: String?) {
-        self.smoke = smoke
-        self.json = json
-        self.keep = keep
-        self.commitRounds = nil
-    }
 }
 
 /// Collects figures and prints them as `key=value` lines or JSON.
