@@ -60,7 +60,7 @@ extension Ledger {
         guard !trimmedID.isEmpty, trimmedID.count <= 32 else { throw LedgerError.invalidInput("cashier id", "1 to 32 characters") }
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw LedgerError.invalidInput("name", "enter the person's name") }
         try Cashiers.validatePIN(pin)
-        let (salt, hash) = hashPIN(pin)
+        let (salt, hash) = try hashPIN(pin)
         try write { db in
             let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cashier") ?? 0
             if count == 0 {
@@ -90,7 +90,7 @@ extension Ledger {
                 throw LedgerError(code: "ledger.locked_out", message: "too many wrong PINs: try again in \((until - now + 59_999) / 60_000) minute(s)")
             }
             let salt = [UInt8](row[0] as Data)
-            guard pinHash(pin, salt: salt) == [UInt8](row[1] as Data) else {
+            guard try pinHash(pin, salt: salt) == [UInt8](row[1] as Data) else {
                 let failed = (row[2] as Int) + 1
                 let lock: Int64? = failed >= Cashiers.maxFailedAttempts ? now + Cashiers.lockoutMillis : nil
                 try db.execute(sql: "UPDATE cashier SET failed_attempts = ?, locked_until = ? WHERE id = ?",
@@ -127,17 +127,19 @@ extension Ledger {
         }
     }
 
-    func hashPIN(_ pin: String) -> (salt: [UInt8], hash: [UInt8]) {
+    func hashPIN(_ pin: String) throws -> (salt: [UInt8], hash: [UInt8]) {
         var rng = SystemRandomNumberGenerator()
         let salt = (0..<16).map { _ in UInt8.random(in: 0...255, using: &rng) }
-        return (salt, pinHash(pin, salt: salt))
+        return (salt, try pinHash(pin, salt: salt))
     }
 
     /// PBKDF2-HMAC-SHA256. A 4-digit PIN has only 10,000 values, so the lock-out, not the hash, is what protects it;
-    /// the salted hash keeps PINs unreadable in a copied file.
-    func pinHash(_ pin: String, salt: [UInt8]) -> [UInt8] {
-        let key = try? KDF.Insecure.PBKDF2.deriveKey(from: Array(pin.utf8), salt: salt, using: .sha256, outputByteCount: 32,
-                                                     unsafeUncheckedRounds: options.pinRounds)
-        return key.map { $0.withUnsafeBytes { Array($0) } } ?? []
+    /// the salted hash keeps PINs unreadable in a copied file. Throws rather than ever return an empty hash.
+    func pinHash(_ pin: String, salt: [UInt8]) throws -> [UInt8] {
+        let key = try KDF.Insecure.PBKDF2.deriveKey(from: Array(pin.utf8), salt: salt, using: .sha256, outputByteCount: 32,
+                                                    unsafeUncheckedRounds: options.pinRounds)
+        let bytes = key.withUnsafeBytes { Array($0) }
+        guard bytes.count == 32 else { throw LedgerError.corrupt("PIN hashing produced \(bytes.count) bytes") }
+        return bytes
     }
 }

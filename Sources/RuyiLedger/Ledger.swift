@@ -120,7 +120,8 @@ public final class Ledger: Sendable {
         try pool.read { db in try Chain.head(db) }
     }
 
-    /// The journal mode and `synchronous` level of the writer and of a reader connection, for tests and diagnostics.
+    /// The journal mode and `synchronous` level of the writer, a pool reader and the scan connection, for tests and
+    /// diagnostics.
     public func connectionSettings() throws -> [(journalMode: String, synchronous: Int)] {
         let w = try pool.writeWithoutTransaction { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "", try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1)
@@ -128,7 +129,7 @@ public final class Ledger: Sendable {
         let r = try pool.read { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "", try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1)
         }
-        return [w, r]
+        return [w, r, scanLookup.settings()]
     }
 
     /// Refuses a new sale when the disk is nearly full. The file system is asked at most once a second while there is

@@ -43,6 +43,8 @@ final class ScanLookup: Sendable {
             throw LedgerError.notALedger(path, "cannot open for lookups: \(message)")
         }
         sqlite3_busy_timeout(db, 5000)
+        // It never writes, but every connection to the ledger runs with the same durability setting.
+        sqlite3_exec(db, "PRAGMA synchronous = FULL", nil, nil, nil)
         var statement: OpaquePointer?
         guard sqlite3_prepare_v3(db, Self.sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK, let statement else {
             let message = String(cString: sqlite3_errmsg(db))
@@ -50,6 +52,20 @@ final class ScanLookup: Sendable {
             throw LedgerError.notALedger(path, "cannot prepare the lookup: \(message)")
         }
         connection = Mutex(Connection(db: db, statement: statement))
+    }
+
+    /// The connection's journal mode and `synchronous` level, for `Ledger.connectionSettings()`.
+    func settings() -> (journalMode: String, synchronous: Int) {
+        connection.withLock { c in
+            func value(_ sql: String) -> String {
+                var s: OpaquePointer?
+                defer { sqlite3_finalize(s) }
+                guard sqlite3_prepare_v2(c.db, sql, -1, &s, nil) == SQLITE_OK, sqlite3_step(s) == SQLITE_ROW,
+                      let text = sqlite3_column_text(s, 0) else { return "" }
+                return String(cString: text)
+            }
+            return (value("PRAGMA journal_mode"), Int(value("PRAGMA synchronous")) ?? -1)
+        }
     }
 
     /// The product behind a catalog key (GTIN-14 or an in-store code), or nil.

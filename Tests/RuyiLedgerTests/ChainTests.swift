@@ -47,7 +47,7 @@ struct ChainTests {
         let dir = try TemporaryDirectory()
         let ledger = try StoreFixture.open(dir.file("l.sqlite"))
         let settings = try ledger.connectionSettings()
-        #expect(settings.count == 2)
+        #expect(settings.count == 3)
         for s in settings {
             #expect(s.journalMode == "wal")
             #expect(s.synchronous == 2, "synchronous=FULL is 2")
