@@ -64,7 +64,7 @@ public enum LedgerVerifier {
                     break
                 }
                 // The hash covers the body; the indexed columns must say what the body says.
-                let idColumn = (row[1] as Data).map { String(format: "%02x", $0) }.joined()
+                let idColumn = [UInt8](row[1] as Data).hex
                 let idBody = (envelope?["id"] as? String)?.replacingOccurrences(of: "-", with: "")
                 if (envelope?["seq"] as? NSNumber)?.int64Value != seq || idBody != idColumn || envelope?["kind"] as? String != row[2] as String {
                     report.problems.append(.init(kind: "altered", seq: seq, message: "entry \(seq) was altered: its columns do not match its hashed content"))

@@ -91,16 +91,6 @@ extension SaleData.Line {
     }
 }
 
-extension EntryEnvelope {
-    /// The envelope's canonical bytes, as ``Chain`` writes them (tests compare both writers on the same envelope).
-    func canonicalBytes() throws -> [UInt8] {
-        guard let fast = data as? any CanonicalEncodable else { return try CanonicalEncoder().encode(self) }
-        return try EnvelopeWriter.write(seq: seq, id: id, kind: kind, prevHex: prev, at: at, boot: boot, mono: mono, ref: ref) { w throws(CanonicalJSON.Failure) in
-            try fast.writeCanonical(to: &w)
-        }
-    }
-}
-
 /// Writes the v1 envelope around a hand-written `data` member.
 enum EnvelopeWriter {
     static func write(seq: Int64, id: UUID, kind: String, prev: [UInt8], at: Int64, boot: String, mono: UInt64, ref: UUID?,

@@ -62,7 +62,7 @@ public enum StoreFixture {
         return ledger
     }
 
-    /// A paid cart: `lines` × cola + 250 g of apples, paid in cash with `handed` fen.
+    /// A paid cart: `colas` × cola + 250 g of apples, paid in cash with `handed` fen.
     public static func cashSale(_ ledger: Ledger, colas: Int64 = 2, handed: Int64 = 10_000) throws -> CompletedSale {
         var cart = Cart()
         try cart.add(try ledger.product(id: "cola")!, quantity: .pieces(colas), taxRateBasisPoints: 1300)
