@@ -4,14 +4,28 @@ import Foundation
 /// `ruyi-bench`: speed and memory figures, each beside a baseline measured in the same run. Release builds only give
 /// meaningful numbers; `--smoke` runs every benchmark tiny (CI, debug) so none of them can rot.
 public struct BenchCommand: ParsableCommand {
-    // Plain `ruyi-bench` runs every area; today the ledger is the only one, so it is the default subcommand.
+    // Plain `ruyi-bench` runs every area (the `all` subcommand is the default).
     public static let configuration = CommandConfiguration(
         commandName: "ruyi-bench",
         abstract: "Ruyi benchmarks. Prints `key=value` lines (or JSON with --json), each figure beside its baseline.",
-        subcommands: [LedgerBench.self],
-        defaultSubcommand: LedgerBench.self)
+        subcommands: [AllBench.self, LedgerBench.self, BarcodeBench.self],
+        defaultSubcommand: AllBench.self)
 
     public init() {}
+}
+
+/// Every area in one run, one set of figures.
+struct AllBench: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "all", abstract: "Every benchmark (the default).")
+
+    @OptionGroup var options: BenchOptions
+
+    func run() throws {
+        let f = Figures(json: options.json)
+        try BarcodeBench.measure(options, f)
+        try LedgerBench.measure(options, f)
+        f.finish()
+    }
 }
 
 struct BenchOptions: ParsableArguments {

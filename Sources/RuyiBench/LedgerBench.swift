@@ -13,6 +13,11 @@ struct LedgerBench: ParsableCommand {
 
     func run() throws {
         let f = Figures(json: options.json)
+        try Self.measure(options, f)
+        f.finish()
+    }
+
+    static func measure(_ options: BenchOptions, _ f: Figures) throws {
         let smoke = options.smoke
         let dir = options.keep ?? FileManager.default.currentDirectoryPath + "/.ruyi-bench-\(getpid())"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -127,6 +132,5 @@ struct LedgerBench: ParsableCommand {
         guard verify.intact else { throw ValidationError("the ledger the benchmark wrote does not verify: \(verify.problems)") }
         f.add("verified_entries", String(verify.entries))
         if let keep = options.keep { f.say("# ledger kept at \(keep)/ledger.sqlite (head \(verify.head))") }
-        f.finish()
     }
 }

@@ -28,19 +28,18 @@ public enum GTIN {
     /// True when `code` is 8, 12, 13 or 14 digits with a correct check digit.
     public static func isValid(_ code: String) -> Bool { (try? normalize(code)) != nil }
 
-    /// The 14-digit GTIN for an EAN-8, UPC-A, EAN-13 or GTIN-14, after checking its check digit.
+    /// The 14-digit GTIN for an EAN-8, UPC-E, UPC-A, EAN-13 or GTIN-14, after checking its check digit.
+    /// Read exactly as an unmarked scan of the same digits is (`BarcodeInterpreter`), so catalog keys and scans agree:
+    /// eight digits starting 0 are UPC-E first, then EAN-8.
     public static func normalize(_ code: String) throws(Failure) -> String {
-        var digits: [UInt8] = []
-        digits.reserveCapacity(14)
-        for b in code.utf8 {
-            guard b >= 0x30 && b <= 0x39 else { throw .notDigits }
-            digits.append(b - 0x30)
+        let bytes = Array(code.utf8)
+        guard bytes.allSatisfy(isDigit) else { throw .notDigits }
+        guard [8, 12, 13, 14].contains(bytes.count) else { throw .badLength(bytes.count) }
+        switch RetailReader.read(bytes, 0, bytes.count, symbology: nil) {
+        case let .code(retail): return retail.gtin
+        case let .badCheck(_, expected, found): throw .badCheckDigit(expected: expected, found: found)
+        case .notRetail: throw .badLength(bytes.count)
         }
-        guard [8, 12, 13, 14].contains(digits.count) else { throw .badLength(digits.count) }
-        let expected = checkDigit(forPayload: digits.dropLast())
-        let found = Int(digits.last!)
-        guard expected == found else { throw .badCheckDigit(expected: expected, found: found) }
-        return String(repeating: "0", count: 14 - digits.count) + code
     }
 
     /// The key a catalog stores for a barcode: the GTIN-14 for retail codes, else the code as printed
