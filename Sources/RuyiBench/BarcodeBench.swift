@@ -4,16 +4,10 @@ import RuyiCore
 
 /// `ruyi-bench barcode`: interpreting a million mixed scans (EAN-13, UPC-E, GS1-128 with 4 AIs, weighed EAN,
 /// payment code), beside a baseline that only copies each code's bytes and runs one check-digit pass over them.
-struct BarcodeBench: ParsableCommand {
+struct BarcodeBench: BenchArea {
     static let configuration = CommandConfiguration(commandName: "barcode", abstract: "Barcode interpretation figures.")
 
     @OptionGroup var options: BenchOptions
-
-    func run() throws {
-        let f = Figures(json: options.json)
-        try Self.measure(options, f)
-        f.finish()
-    }
 
     static func measure(_ options: BenchOptions, _ f: Figures) throws {
         let total = options.smoke ? 10_000 : 1_000_000

@@ -28,6 +28,20 @@ struct AllBench: ParsableCommand {
     }
 }
 
+/// One benchmark area: a subcommand that measures into a shared set of figures.
+protocol BenchArea: ParsableCommand {
+    var options: BenchOptions { get }
+    static func measure(_ options: BenchOptions, _ f: Figures) throws
+}
+
+extension BenchArea {
+    func run() throws {
+        let f = Figures(json: options.json)
+        try Self.measure(options, f)
+        f.finish()
+    }
+}
+
 struct BenchOptions: ParsableArguments {
     @Flag(help: "Tiny sizes: proves the benchmark runs, measures nothing.")
     var smoke = false

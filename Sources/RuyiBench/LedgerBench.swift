@@ -6,16 +6,10 @@ import RuyiLedger
 
 /// `ruyi-bench ledger`: durable sale commits against raw SQLite, barcode lookups on a 100,000-product catalog,
 /// and a 100,000-product CSV import (time and peak memory).
-struct LedgerBench: ParsableCommand {
+struct LedgerBench: BenchArea {
     static let configuration = CommandConfiguration(commandName: "ledger", abstract: "Ledger commit, lookup and import figures.")
 
     @OptionGroup var options: BenchOptions
-
-    func run() throws {
-        let f = Figures(json: options.json)
-        try Self.measure(options, f)
-        f.finish()
-    }
 
     static func measure(_ options: BenchOptions, _ f: Figures) throws {
         let smoke = options.smoke

@@ -29,7 +29,7 @@ struct BarcodeCommand: ParsableCommand {
     func run() throws {
         let bytes: [UInt8]
         if hex {
-            guard let b = Self.hexBytes(data) else { throw ValidationError("--hex: '\(data)' is not an even number of hex digits") }
+            guard let b = [UInt8](hex: data.replacingOccurrences(of: " ", with: "")) else { throw ValidationError("--hex: '\(data)' is not an even number of hex digits") }
             bytes = b
         } else {
             bytes = Array(data.utf8)
@@ -61,19 +61,6 @@ struct BarcodeCommand: ParsableCommand {
             }
             throw ExitCode(1)
         }
-    }
-
-    static func hexBytes(_ s: String) -> [UInt8]? {
-        let chars = Array(s.utf8).filter { $0 != 0x20 }
-        guard chars.count % 2 == 0 else { return nil }
-        var out: [UInt8] = []
-        var i = 0
-        while i < chars.count {
-            guard let v = UInt8(String(decoding: chars[i..<(i + 2)], as: UTF8.self), radix: 16) else { return nil }
-            out.append(v)
-            i += 2
-        }
-        return out
     }
 
     /// Plain lines for people.

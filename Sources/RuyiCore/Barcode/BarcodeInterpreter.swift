@@ -1,11 +1,11 @@
 /// Turns scanned text into what the cashier meant. Pure, allocation-light, used on every scan.
 ///
 /// Precedence, because the ranges collide:
-/// 1. the symbology identifier (`]C1`, `]d2`, `]Q3`, `]e0`: GS1 data only; `]E…`/`]I…`: retail and store codes only);
+/// 1. the symbology identifier (`]C1`, `]d2`, `]Q3`, `]e0`: GS1 data only; `]E…`/`]I…`: retail and store codes only),
+///    and data that marks itself as GS1: a GS character, the `(01)…` form, a Digital Link URI with a GS1 key;
 /// 2. the store's own patterns: label-scale layouts, then member cards, coupons and module claims;
 /// 3. payment codes;
-/// 4. GS1 data: FNC1 as GS, the parenthesised form, Digital Link URIs, and unmarked element strings led by
-///    AI 00/01/02 or of a length no retail code has;
+/// 4. unmarked GS1 element strings: led by AI 00/01/02 (16+ characters), or digits of a length no retail code has;
 /// 5. retail codes (EAN-13, EAN-8, UPC-A, UPC-E, GTIN-14).
 ///
 /// Unmarked digits of a retail length (8, 12, 13, 14) are read as retail codes, never as GS1: a bare GS1 element

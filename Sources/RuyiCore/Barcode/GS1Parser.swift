@@ -370,15 +370,6 @@ struct GS1Parser {
 
 @inline(__always) func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
 
-func hexValue(_ b: UInt8) -> UInt8? {
-    switch b {
-    case 0x30...0x39: b - 0x30
-    case 0x41...0x46: b - 0x41 + 10
-    case 0x61...0x66: b - 0x61 + 10
-    default: nil
-    }
-}
-
 /// The GS1 mod-10 check digit of the digits `bytes[start..<end]` (weights 3,1,… from the right).
 @inline(__always)
 func mod10CheckDigit(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Int {

@@ -13,7 +13,7 @@ extension ScanResult: Encodable {
         try c.encode(text, forKey: .text)
         // Bytes that are not UTF-8 are kept exactly, in hex.
         if String(validating: bytes, as: UTF8.self) == nil {
-            try c.encode(bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(), forKey: .hex)
+            try c.encode(bytes.hex, forKey: .hex)
         }
         if let symbology { try c.encode(["aim": symbology.aim, "name": symbology.name], forKey: .symbology) }
         switch meaning {
