@@ -80,17 +80,23 @@ struct LedgerBench: BenchArea {
             total.system += now.system - c.system
         }
         var next = 0
+        var faults = (raw: 0, shaped: 0, sale: 0)
         for _ in 0..<rounds {
+            var fl = SystemFacts.minorFaults()
             var c = SystemFacts.cpuMicros()
             t = SystemFacts.now()
             for _ in 0..<perRound { try rawDB.insertOneRowTransaction() }
             rawNanos += SystemFacts.now() - t
             add(&rawCPU, since: c)
+            faults.raw += SystemFacts.minorFaults() - fl
+            fl = SystemFacts.minorFaults()
             c = SystemFacts.cpuMicros()
             t = SystemFacts.now()
             for _ in 0..<perRound { try shapedDB.insertSaleShapedTransaction(body: sampleBody.count > 500 ? sampleBody : typicalBody) }
             shapedNanos += SystemFacts.now() - t
             add(&shapedCPU, since: c)
+            faults.shaped += SystemFacts.minorFaults() - fl
+            fl = SystemFacts.minorFaults()
             c = SystemFacts.cpuMicros()
             t = SystemFacts.now()
             for _ in 0..<perRound {
@@ -99,6 +105,7 @@ struct LedgerBench: BenchArea {
             }
             saleNanos += SystemFacts.now() - t
             add(&saleCPU, since: c)
+            faults.sale += SystemFacts.minorFaults() - fl
         }
         let n = Double(rounds * perRound)
         let salesPerSecond = n / (Double(saleNanos) / 1e9)
@@ -114,6 +121,8 @@ struct LedgerBench: BenchArea {
         f.add("fsync_us", format(fsync, 0), note: "4 KiB write + fdatasync on this file system")
         f.add("commit_cpu_us", format((saleCPU.user + saleCPU.system) / n, 0),
               note: "user \(format(saleCPU.user / n, 0)) + system \(format(saleCPU.system / n, 0)) µs per sale")
+        f.add("commit_minor_faults", format(Double(faults.sale) / n, 1),
+              note: "page faults per sale; raw transaction \(format(Double(faults.raw) / n, 1)), sale-shaped \(format(Double(faults.shaped) / n, 1))")
         f.add("raw_txn_cpu_us", format((rawCPU.user + rawCPU.system) / n, 0),
               note: "user \(format(rawCPU.user / n, 0)) + system \(format(rawCPU.system / n, 0)) µs per transaction")
 

@@ -40,4 +40,11 @@ enum SystemFacts {
         getrusage(Int32(RUSAGE_SELF.rawValue), &u)
         return (Double(u.ru_utime.tv_sec) * 1e6 + Double(u.ru_utime.tv_usec), Double(u.ru_stime.tv_sec) * 1e6 + Double(u.ru_stime.tv_usec))
     }
+
+    /// Minor page faults of this process so far.
+    static func minorFaults() -> Int {
+        var u = rusage()
+        getrusage(Int32(RUSAGE_SELF.rawValue), &u)
+        return u.ru_minflt
+    }
 }
