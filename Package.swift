@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "ruyi-bench", targets: ["ruyi-bench"]),
         .library(name: "RuyiCore", targets: ["RuyiCore"]),
         .library(name: "RuyiLedger", targets: ["RuyiLedger"]),
+        .library(name: "RuyiReceipts", targets: ["RuyiReceipts"]),
         .library(name: "RuyiTestKit", targets: ["RuyiTestKit"]),
     ],
     dependencies: [
@@ -35,6 +36,8 @@ let package = Package(
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: strict),
+        // ESC/POS receipt composition (pure bytes; GB18030 through glibc iconv) and the text preview.
+        .target(name: "RuyiReceipts", dependencies: ["RuyiCore"], swiftSettings: strict),
         // Test support shipped as a library: temp ledgers, a test clock, child-process helpers.
         .target(name: "RuyiTestKit", dependencies: ["RuyiCore", "RuyiLedger"], swiftSettings: strict),
         // The `ruyi` client. Until the daemon exists it carries the offline admin commands (ledger verify).
@@ -49,7 +52,7 @@ let package = Package(
         .target(
             name: "RuyiBench",
             dependencies: [
-                "RuyiCore", "RuyiLedger",
+                "RuyiCore", "RuyiLedger", "RuyiReceipts",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -59,6 +62,7 @@ let package = Package(
         // Child process for the crash test: commits sales in a loop and prints each id once durable.
         .executableTarget(name: "ruyi-ledger-child", dependencies: ["RuyiLedger", "RuyiTestKit"], swiftSettings: strict),
         .testTarget(name: "RuyiCoreTests", dependencies: ["RuyiCore"], swiftSettings: strict),
+        .testTarget(name: "RuyiReceiptsTests", dependencies: ["RuyiReceipts", "RuyiCore"], swiftSettings: strict),
         .testTarget(
             name: "RuyiLedgerTests",
             dependencies: ["RuyiLedger", "RuyiTestKit", "RuyiClient"],

@@ -8,6 +8,9 @@ packages=(
   sqlite3          # tests tamper with ledger files behind the triggers' back
   libusb-1.0-0-dev # scanners (RuyiUSB)
   libcups2-dev     # printers (RuyiPrinting)
+  cups-daemon      # tests start a private cupsd of their own
+  cups-client      # lpadmin/lpstat: tests create raw queues in that cupsd
+  cups             # the socket:// backend those queues print through
   python3          # test vectors are recomputed independently of our Swift code
 )
 
@@ -27,6 +30,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
 else
   echo "setup: system packages present"
+fi
+
+# python-escpos: the baseline `ruyi-bench receipt` measures against (PyPI).
+if ! python3 -c 'import escpos.printer' 2>/dev/null; then
+  echo "setup: installing python-escpos (PyPI)"
+  python3 -m pip install --quiet --disable-pip-version-check python-escpos 2>/dev/null \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages python-escpos
 fi
 
 command -v swift >/dev/null || { echo "setup: swift is not on PATH (Swift 6.1 or newer is required)" >&2; exit 1; }
