@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "RuyiCore", targets: ["RuyiCore"]),
         .library(name: "RuyiLedger", targets: ["RuyiLedger"]),
         .library(name: "RuyiReceipts", targets: ["RuyiReceipts"]),
+        .library(name: "RuyiPrinting", targets: ["RuyiPrinting"]),
         .library(name: "RuyiTestKit", targets: ["RuyiTestKit"]),
     ],
     dependencies: [
@@ -38,6 +39,11 @@ let package = Package(
             swiftSettings: strict),
         // ESC/POS receipt composition (pure bytes; GB18030 through glibc iconv) and the text preview.
         .target(name: "RuyiReceipts", dependencies: ["RuyiCore"], swiftSettings: strict),
+        // libcups. Debian 12's libcups2-dev ships no cups.pc: the module map links "cups" itself.
+        .systemLibrary(name: "CCUPS", providers: [.apt(["libcups2-dev"])]),
+        // Printing through CUPS: the one actor that owns libcups (on its own thread), the durable print queue's worker,
+        // printer state, and the spool-folder printer used when there is no CUPS.
+        .target(name: "RuyiPrinting", dependencies: ["CCUPS", "RuyiCore", "RuyiReceipts", "RuyiLedger"], swiftSettings: strict),
         // Test support shipped as a library: temp ledgers, a test clock, child-process helpers.
         .target(name: "RuyiTestKit", dependencies: ["RuyiCore", "RuyiLedger"], swiftSettings: strict),
         // The `ruyi` client. Until the daemon exists it carries the offline admin commands (ledger verify).
@@ -63,6 +69,7 @@ let package = Package(
         .executableTarget(name: "ruyi-ledger-child", dependencies: ["RuyiLedger", "RuyiTestKit"], swiftSettings: strict),
         .testTarget(name: "RuyiCoreTests", dependencies: ["RuyiCore"], swiftSettings: strict),
         .testTarget(name: "RuyiReceiptsTests", dependencies: ["RuyiReceipts", "RuyiCore"], swiftSettings: strict),
+        .testTarget(name: "RuyiPrintingTests", dependencies: ["RuyiPrinting", "RuyiReceipts", "RuyiLedger", "RuyiTestKit"], swiftSettings: strict),
         .testTarget(
             name: "RuyiLedgerTests",
             dependencies: ["RuyiLedger", "RuyiTestKit", "RuyiClient"],
