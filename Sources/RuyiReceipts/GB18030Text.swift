@@ -31,8 +31,9 @@ struct Cell: Equatable {
 final class GB18030Text {
     private let converter: iconv_t
     private let fourByte: Bool
-    private var input: [UInt8] = []
-    private var output: [UInt8] = []
+    /// GB18030 codes of the Basic Multilingual Plane, filled as characters are first seen (a store's receipts reuse a
+    /// few hundred characters): 0 = not yet converted; `0x0002_XXYY` = the two bytes XX YY; otherwise the four bytes.
+    private var bmp: [UInt32]
     /// Characters replaced because the printer cannot print them (for the caller's log).
     private(set) var replaced: [Unicode.Scalar] = []
 
@@ -41,82 +42,75 @@ final class GB18030Text {
         guard cd != iconv_t(bitPattern: -1) else { throw .encoderUnavailable("iconv cannot convert UTF-8 to GB18030 on this system") }
         converter = cd!
         fourByte = fourByteCharacters
-        input.reserveCapacity(256)
-        output.reserveCapacity(512)
+        bmp = [UInt32](repeating: 0, count: 0x10000)
     }
 
     deinit { iconv_close(converter) }
 
     func resetReplacements() { replaced.removeAll(keepingCapacity: true) }
 
-    /// The sanitised scalars of `text`.
-    private func sanitised(_ text: String) -> [Unicode.Scalar] {
-        var scalars: [Unicode.Scalar] = []
-        scalars.reserveCapacity(text.utf8.count)
-        for s in text.unicodeScalars {
-            switch s.value {
-            case 0x09: scalars.append(" ")
-            case 0x00...0x1F, 0x7F...0x9F: scalars.append("?"); replaced.append(s)
-            case 0xA5: scalars.append("\u{FFE5}")
-            default: scalars.append(s)
-            }
-        }
-        return scalars
-    }
+    private static let box = Cell(scalar: "\u{25A1}", b0: 0xA1, b1: 0xF5, b2: 0, b3: 0, byteCount: 2)
 
     func cells(_ text: String) -> [Cell] {
-        let scalars = sanitised(text)
-        guard !scalars.isEmpty else { return [] }
-        // ASCII needs no conversion.
-        if scalars.allSatisfy({ $0.value < 0x80 }) {
-            return scalars.map { Cell(scalar: $0, b0: UInt8($0.value), b1: 0, b2: 0, b3: 0, byteCount: 1) }
-        }
-        input.removeAll(keepingCapacity: true)
-        for s in scalars { input.append(contentsOf: String(s).utf8) }
-        let gb = convert()
-        // GB18030 is a UTF: one 1-, 2- or 4-byte unit per scalar, in order.
         var cells: [Cell] = []
-        cells.reserveCapacity(scalars.count)
-        var i = 0
-        for s in scalars {
-            guard i < gb.count else { break }
-            let b = gb[i]
-            if b < 0x80 {
-                cells.append(Cell(scalar: s, b0: b, b1: 0, b2: 0, b3: 0, byteCount: 1))
-                i += 1
-            } else if i + 1 < gb.count && (gb[i + 1] < 0x30 || gb[i + 1] > 0x39) {
-                cells.append(Cell(scalar: s, b0: b, b1: gb[i + 1], b2: 0, b3: 0, byteCount: 2))
-                i += 2
-            } else if i + 3 < gb.count {
-                if fourByte {
-                    cells.append(Cell(scalar: s, b0: b, b1: gb[i + 1], b2: gb[i + 2], b3: gb[i + 3], byteCount: 4))
+        cells.reserveCapacity(text.utf8.count)
+        for s in text.unicodeScalars {
+            let v = s.value
+            switch v {
+            case 0x20..<0x7F:
+                cells.append(Cell(scalar: s, b0: UInt8(v), b1: 0, b2: 0, b3: 0, byteCount: 1))
+            case 0x09:
+                cells.append(.space)
+            case 0x00...0x1F, 0x7F...0x9F:
+                // A control character would be a printer command: a product name must never cut or open the drawer.
+                cells.append(Cell(scalar: "?", b0: 0x3F, b1: 0, b2: 0, b3: 0, byteCount: 1))
+                replaced.append(s)
+            case 0xA5:
+                // ¥ is four bytes in GB18030 and garbage on most printers; the full-width ￥ is A3 A4.
+                cells.append(Cell(scalar: "\u{FFE5}", b0: 0xA3, b1: 0xA4, b2: 0, b3: 0, byteCount: 2))
+            default:
+                var code = v < 0x10000 ? bmp[Int(v)] : 0
+                if code == 0 {
+                    code = convert(s)
+                    if v < 0x10000 { bmp[Int(v)] = code }
+                }
+                if code >> 16 == 0x0002 {
+                    cells.append(Cell(scalar: s, b0: UInt8(truncatingIfNeeded: code >> 8), b1: UInt8(truncatingIfNeeded: code), b2: 0, b3: 0, byteCount: 2))
+                } else if code != 1 && fourByte {
+                    cells.append(Cell(scalar: s, b0: UInt8(code >> 24), b1: UInt8(truncatingIfNeeded: code >> 16),
+                                      b2: UInt8(truncatingIfNeeded: code >> 8), b3: UInt8(truncatingIfNeeded: code), byteCount: 4))
                 } else {
                     replaced.append(s)
-                    cells.append(Cell(scalar: "\u{25A1}", b0: 0xA1, b1: 0xF5, b2: 0, b3: 0, byteCount: 2))
+                    cells.append(Self.box)
                 }
-                i += 4
-            } else {
-                break
             }
         }
         return cells
     }
 
-    /// iconv over `input`; glibc's GB18030 covers every Unicode scalar, so it never stops early on valid UTF-8.
-    private func convert() -> [UInt8] {
-        let needed = input.count * 2 + 8
-        if output.count < needed { output = [UInt8](repeating: 0, count: needed) }
+    /// One scalar through iconv, packed as in `bmp`; 1 when iconv cannot convert it (glibc's GB18030 covers every
+    /// scalar, so this does not happen in practice, but a failure must not print garbage).
+    private func convert(_ s: Unicode.Scalar) -> UInt32 {
+        var input: [UInt8] = []
+        UTF8.encode(s) { input.append($0) }
+        var output = [UInt8](repeating: 0, count: 8)
         var inLeft = input.count, outLeft = output.count
-        let written: Int = input.withUnsafeMutableBufferPointer { ib in
+        let ok: Bool = input.withUnsafeMutableBufferPointer { ib in
             output.withUnsafeMutableBufferPointer { ob in
                 var ip: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(ib.baseAddress!).assumingMemoryBound(to: CChar.self)
                 var op: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(ob.baseAddress!).assumingMemoryBound(to: CChar.self)
-                _ = iconv(converter, &ip, &inLeft, &op, &outLeft)
+                let r = iconv(converter, &ip, &inLeft, &op, &outLeft)
                 _ = iconv(converter, nil, nil, &op, &outLeft)   // flush and reset the state
-                return ob.count - outLeft
+                return r != -1 && inLeft == 0
             }
         }
-        return Array(output[0..<written])
+        let n = 8 - outLeft
+        guard ok else { return 1 }
+        switch n {
+        case 2: return 0x0002_0000 | UInt32(output[0]) << 8 | UInt32(output[1])
+        case 4: return UInt32(output[0]) << 24 | UInt32(output[1]) << 16 | UInt32(output[2]) << 8 | UInt32(output[3])
+        default: return 1
+        }
     }
 }
 
