@@ -67,6 +67,8 @@ let package = Package(
         .executableTarget(name: "ruyi-bench", dependencies: ["RuyiBench"], swiftSettings: strict),
         // Child process for the crash test: commits sales in a loop and prints each id once durable.
         .executableTarget(name: "ruyi-ledger-child", dependencies: ["RuyiLedger", "RuyiTestKit"], swiftSettings: strict),
+        // Child process for the print crash test: prints owed receipts and SIGKILLs itself at a fault point.
+        .executableTarget(name: "ruyi-print-child", dependencies: ["RuyiPrinting", "RuyiTestKit"], swiftSettings: strict),
         .testTarget(name: "RuyiCoreTests", dependencies: ["RuyiCore"], swiftSettings: strict),
         .testTarget(name: "RuyiReceiptsTests", dependencies: ["RuyiReceipts", "RuyiCore"], swiftSettings: strict),
         .testTarget(name: "RuyiPrintingTests", dependencies: ["RuyiPrinting", "RuyiReceipts", "RuyiLedger", "RuyiTestKit"], swiftSettings: strict),

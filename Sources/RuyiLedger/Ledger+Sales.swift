@@ -13,6 +13,8 @@ public struct CommittedSale: Hashable, Sendable {
     public let at: Int64
     /// The shift has been open longer than the limit: the owner should run a Z report (selling goes on).
     public let zReportDue: Bool
+    /// The receipt's print job, written in the same transaction (nil when no receipt was asked for).
+    public var printJob: UUID?
 
     /// The short number printed on the receipt: shift and sequence, e.g. `0003-0012`.
     public var receiptNumber: String { Self.format(shift: shift, receipt: receipt) }
@@ -30,20 +32,23 @@ extension Ledger {
     /// - Parameter id: the sale's UUIDv7; pass the id a client already holds to make a retry idempotent-safe
     ///   (a second commit with the same id is refused with `ledger.duplicate_id` and changes nothing).
     @discardableResult
-    public func commitSale(_ sale: CompletedSale, cashier: String, id: UUID? = nil) throws -> CommittedSale {
+    /// - Parameter receipt: renders the receipt to freeze with the sale; its print job is written in the sale's own
+    ///   transaction, so a committed sale always has its receipt owed (and a failed render commits nothing).
+    public func commitSale(_ sale: CompletedSale, cashier: String, id: UUID? = nil, receipt: ReceiptFreezer? = nil) throws -> CommittedSale {
         // Only `Cart.complete()` makes a CompletedSale, so its figures add up by construction; a record from outside
         // goes through `commit(_:id:)`, which checks every one.
-        try record(SaleData(sale, cashier: cashier), id: id ?? newID())
+        try record(SaleData(sale, cashier: cashier), id: id ?? newID(), receipt: receipt)
     }
 
     /// Commits a sale record from outside (the API, a replay), after checking that every figure adds up.
     @discardableResult
-    public func commit(_ record: SaleData, id: UUID) throws -> CommittedSale {
+    public func commit(_ record: SaleData, id: UUID, receipt: ReceiptFreezer? = nil) throws -> CommittedSale {
         try record.validate(isRefund: record.original != nil)
-        return try self.record(record, id: id)
+        return try self.record(record, id: id, receipt: receipt)
     }
 
-    private func record(_ record: SaleData, id: UUID) throws -> CommittedSale {
+    private func record(_ record: SaleData, id: UUID, receipt: ReceiptFreezer?) throws -> CommittedSale {
+        let printID = receipt == nil ? nil : newID()
         let isRefund = record.original != nil
         try checkFreeSpace()
         return try write { db in
@@ -64,8 +69,13 @@ extension Ledger {
                     ON CONFLICT(barcode) DO UPDATE SET last_price = excluded.last_price, times_sold = times_sold + 1
                     """).execute(arguments: [line.barcode ?? line.product, appended.seq, line.price])
             }
-            return CommittedSale(id: id, seq: appended.seq, hash: appended.hash, shift: shift.number, receipt: r.receipt,
-                                 at: appended.at, zReportDue: appended.at - shift.openedAt > options.shiftMaxSeconds * 1000)
+            var committed = CommittedSale(id: id, seq: appended.seq, hash: appended.hash, shift: shift.number, receipt: r.receipt,
+                                          at: appended.at, zReportDue: appended.at - shift.openedAt > options.shiftMaxSeconds * 1000)
+            if let receipt, let printID {
+                try Self.insertPrintJob(db, id: printID, kind: .receipt, sale: id, document: try receipt(r, committed), reprint: false, at: appended.at)
+                committed.printJob = printID
+            }
+            return committed
         }
     }
 

@@ -142,6 +142,7 @@ enum LedgerSchema {
                     ('standard', '标准税率', 1300), ('reduced', '低税率', 900), ('service', '服务', 600), ('exempt', '免税', 0);
                 """)
         }
+        registerPrintQueue(&m)
         return m
     }
 }

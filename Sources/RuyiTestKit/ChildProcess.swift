@@ -100,3 +100,26 @@ public struct TestKitError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
 }
+
+/// Where the build put our executables (the test bundle sits beside them).
+public enum BuiltProducts {
+    public static var directory: String {
+        let bundle = Bundle.main.bundleURL
+        var dir = bundle.deletingLastPathComponent()
+        if !FileManager.default.fileExists(atPath: dir.appendingPathComponent("ruyi").path) {
+            // swift test runs an .xctest bundle from the products directory on Linux.
+            dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        }
+        return dir.path
+    }
+
+    /// The path of one of our executables, built by `swift build --build-tests`.
+    public static func executable(_ name: String) throws -> String {
+        let candidates = [directory, URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path]
+        for dir in candidates {
+            let path = (dir as NSString).appendingPathComponent(name)
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        throw TestKitError("executable \(name) not found next to the tests (\(candidates)); build with swift build --build-tests")
+    }
+}

@@ -32,25 +32,9 @@ func run(_ executable: String, _ arguments: [String], timeout: TimeInterval = 60
     return (p.terminationStatus, o, e)
 }
 
-/// Where the build put our executables (the test bundle sits beside them).
-var productsDirectory: String {
-    let bundle = Bundle.main.bundleURL
-    var dir = bundle.deletingLastPathComponent()
-    if !FileManager.default.fileExists(atPath: dir.appendingPathComponent("ruyi").path) {
-        // swift test runs an .xctest bundle from the products directory on Linux.
-        dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    }
-    return dir.path
-}
+var productsDirectory: String { BuiltProducts.directory }
 
-func executable(_ name: String) throws -> String {
-    let candidates = [productsDirectory, URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path]
-    for dir in candidates {
-        let path = (dir as NSString).appendingPathComponent(name)
-        if FileManager.default.isExecutableFile(atPath: path) { return path }
-    }
-    throw TestFailure("executable \(name) not found next to the tests (\(candidates)); build with swift build --build-tests")
-}
+func executable(_ name: String) throws -> String { try BuiltProducts.executable(name) }
 
 struct TestFailure: Error, CustomStringConvertible {
     let description: String
