@@ -74,46 +74,61 @@ public struct PrintQueueStatus: Hashable, Sendable {
     public var code: String { "printer." + (printer.problem?.rawValue ?? "ok") }
 
     /// Plain words for the cashier's screen (Simplified Chinese).
-    public var message: String {
-        let what: String? = switch printer.problem {
-        case .offline: "打印机离线"
-        case .paperOut: "打印机缺纸"
-        case .paperJam: "打印机卡纸"
-        case .coverOpen: "打印机纸仓盖未关"
-        case .stopped: "打印机已暂停"
-        case .missing: "找不到打印机"
-        case .schedulerDown: "打印服务没有响应"
-        case nil: nil
-        }
-        let wait = waiting > 0 ? "\(waiting) 张小票等待打印" : nil
-        if spooling { return "未连接打印机：小票保存在本机" + (wait.map { "（\($0)）" } ?? "") }
-        switch (what, wait) {
-        case let (w?, q?): return "\(w) — \(q)"
-        case let (w?, nil): return w
-        case let (nil, q?): return "正在打印 — \(q)"
-        case (nil, nil): return "打印机正常"
-        }
-    }
+    public var message: String { describe(Self.chinese) }
 
     /// The same in English.
-    public var englishMessage: String {
-        let what: String? = switch printer.problem {
-        case .offline: "printer offline"
-        case .paperOut: "printer out of paper"
-        case .paperJam: "printer paper jam"
-        case .coverOpen: "printer cover open"
-        case .stopped: "printer paused"
-        case .missing: "printer not found"
-        case .schedulerDown: "print service not answering"
-        case nil: nil
-        }
-        let wait = waiting > 0 ? "\(waiting) receipt\(waiting == 1 ? "" : "s") waiting" : nil
-        if spooling { return "no printer: receipts are saved on this terminal" + (wait.map { " (\($0))" } ?? "") }
-        switch (what, wait) {
-        case let (w?, q?): return "\(w) — \(q)"
-        case let (w?, nil): return w
-        case let (nil, q?): return "printing — \(q)"
-        case (nil, nil): return "printer ready"
+    public var englishMessage: String { describe(Self.english) }
+
+    struct Words: Sendable {
+        let problem: @Sendable (PrinterStatus.Problem) -> String
+        let waiting: @Sendable (Int) -> String
+        let spooling: @Sendable (String?) -> String
+        let printing: @Sendable (String) -> String
+        let ready: String
+    }
+
+    static let chinese = Words(
+        problem: { p in
+            switch p {
+            case .offline: "打印机离线"
+            case .paperOut: "打印机缺纸"
+            case .paperJam: "打印机卡纸"
+            case .coverOpen: "打印机纸仓盖未关"
+            case .stopped: "打印机已暂停"
+            case .missing: "找不到打印机"
+            case .schedulerDown: "打印服务没有响应"
+            }
+        },
+        waiting: { "\($0) 张小票等待打印" },
+        spooling: { "未连接打印机：小票保存在本机" + ($0.map { "（\($0)）" } ?? "") },
+        printing: { "正在打印 — \($0)" },
+        ready: "打印机正常")
+
+    static let english = Words(
+        problem: { p in
+            switch p {
+            case .offline: "printer offline"
+            case .paperOut: "printer out of paper"
+            case .paperJam: "printer paper jam"
+            case .coverOpen: "printer cover open"
+            case .stopped: "printer paused"
+            case .missing: "printer not found"
+            case .schedulerDown: "print service not answering"
+            }
+        },
+        waiting: { "\($0) receipt\($0 == 1 ? "" : "s") waiting" },
+        spooling: { "no printer: receipts are saved on this terminal" + ($0.map { " (\($0))" } ?? "") },
+        printing: { "printing — \($0)" },
+        ready: "printer ready")
+
+    private func describe(_ w: Words) -> String {
+        let wait = waiting > 0 ? w.waiting(waiting) : nil
+        if spooling { return w.spooling(wait) }
+        switch (printer.problem.map(w.problem), wait) {
+        case let (p?, q?): return "\(p) — \(q)"
+        case let (p?, nil): return p
+        case let (nil, q?): return w.printing(q)
+        case (nil, nil): return w.ready
         }
     }
 }
