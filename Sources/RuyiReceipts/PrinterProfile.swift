@@ -3,6 +3,8 @@ public struct PrinterProfile: Hashable, Sendable, Codable {
     public enum Cutter: String, Hashable, Sendable, Codable { case none, partial, full }
 
     public var name: String
+    /// Substrings of an IEEE-1284 device id that select this profile (`MDL:TM-T82`).
+    public var match: [String]
     /// 58 or 80.
     public var paperWidthMM: Int
     /// Characters per line in font A (58 mm: 32; 80 mm: 48, or 42 on 512-dot printers).
@@ -20,10 +22,11 @@ public struct PrinterProfile: Hashable, Sendable, Codable {
     /// QR module size in dots (1–16).
     public var qrModuleSize: UInt8
 
-    public init(name: String, paperWidthMM: Int, columns: Int, needsChineseModeCommand: Bool = false, fourByteCharacters: Bool = false,
-                cutter: Cutter = .partial, feedBeforeCut: Int = 4, drawerPulseOn: UInt8 = 25, drawerPulseOff: UInt8 = 250,
-                qrModuleSize: UInt8 = 6) {
+    public init(name: String, match: [String] = [], paperWidthMM: Int, columns: Int, needsChineseModeCommand: Bool = false,
+                fourByteCharacters: Bool = false, cutter: Cutter = .partial, feedBeforeCut: Int = 4, drawerPulseOn: UInt8 = 25,
+                drawerPulseOff: UInt8 = 250, qrModuleSize: UInt8 = 6) {
         self.name = name
+        self.match = match
         self.paperWidthMM = paperWidthMM
         self.columns = columns
         self.needsChineseModeCommand = needsChineseModeCommand

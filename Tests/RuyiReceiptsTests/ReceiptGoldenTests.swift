@@ -108,6 +108,15 @@ struct ReceiptGoldenTests {
         if bytes != expected { firstDifference(bytes, expected) }
     }
 
+    @Test("80 mm on a 512-dot head: 42 columns, every gap shrinks by 6")
+    func golden80narrow() throws {
+        let composer = try ReceiptComposer(profile: PrinterProfile(name: "80 mm (42)", paperWidthMM: 80, columns: 42, needsChineseModeCommand: true))
+        let (bytes, _) = try composer.escpos(goldenSale.document())
+        let expected = expectedBytes(columns: 42, chineseMode: true, qrSize: 6, feed: 4, cut: [0x1D, 0x56, 0x01])
+        #expect(bytes == expected)
+        if bytes != expected { firstDifference(bytes, expected) }
+    }
+
     @Test("the preview looks like the paper")
     func preview58() throws {
         let composer = try ReceiptComposer(profile: .generic58)
