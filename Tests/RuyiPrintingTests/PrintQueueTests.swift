@@ -99,8 +99,10 @@ struct PrintQueueTests {
             try await Task.sleep(for: .milliseconds(200))
         }
         let waiting = try #require(sawWaiting, "the worker never reported 2 receipts waiting")
-        #expect(waiting.message.contains("2 张小票等待打印"))
-        #expect(waiting.englishMessage.contains("2 receipts waiting"))
+        #expect(waiting.printer.problem == .offline, "CUPS said: \(waiting.printer.detail)")
+        #expect(waiting.message == "打印机离线 — 2 张小票等待打印")
+        #expect(waiting.code == "printer.offline")
+        #expect(waiting.englishMessage == "printer offline — 2 receipts waiting")
         #expect(p.rig.listener.connections.isEmpty)
         // The printer comes back.
         try p.rig.listener.up()
