@@ -75,6 +75,9 @@ struct PrintQueueTests {
         let done = try #require(try p.ledger.printJob(job.id))
         #expect(done.state == .printed)
         #expect(try p.ledger.printJobEvents(job.id).map(\.state) == [.queued, .submitting, .created, .sent, .printed])
+        // The worker published its state as events (the till's status line follows them).
+        var updates = p.worker.statusUpdates.makeAsyncIterator()
+        #expect(await updates.next() != nil)
         // The receipt says what was sold: the preview of the frozen document names the goods and the receipt number.
         let preview = try ReceiptComposer(profile: .generic80).preview(try ReceiptDocument.thawed(done.document))
         #expect(preview.contains("可口可乐 330ml") && preview.contains(sale.receiptNumber) && preview.contains("找零"))

@@ -53,3 +53,38 @@ struct PrinterSetupTests {
         await nothing.close()
     }
 }
+
+@Suite("Printer state in plain words")
+struct PrinterStatusTests {
+    func status(_ reasons: [String], state: CUPSPrinter.State = .idle, message: String = "") -> PrinterStatus.Problem? {
+        PrinterStatus(CUPSPrinter(name: "r", deviceURI: "", state: state, reasons: reasons, message: message, acceptingJobs: true,
+                                  makeAndModel: "", info: "", deviceID: "", errorPolicy: "")).problem
+    }
+
+    @Test("CUPS state reasons (with their severity suffixes) become the problem the cashier is told")
+    func reasons() {
+        #expect(status([]) == nil)
+        #expect(status(["media-empty-error"]) == .paperOut)
+        #expect(status(["media-needed"]) == .paperOut)
+        #expect(status(["media-jam-error"]) == .paperJam)
+        #expect(status(["cover-open-warning"]) == .coverOpen)
+        #expect(status(["offline-report"]) == .offline)
+        #expect(status(["connecting-to-device"]) == .offline)
+        #expect(status(["paused"], state: .stopped) == .stopped)
+        #expect(status([], message: "The printer is not responding.") == .offline)
+        // Paper out outranks the stop it caused.
+        #expect(status(["media-empty-error", "paused"], state: .stopped) == .paperOut)
+    }
+
+    @Test("the messages: waiting counts, spooling, all well")
+    func messages() {
+        let ok = PrintQueueStatus(printer: PrinterStatus(printer: "r"), waiting: 0, needsAttention: 0, spooling: false)
+        #expect(ok.message == "打印机正常" && ok.englishMessage == "printer ready" && ok.code == "printer.ok")
+        let busy = PrintQueueStatus(printer: PrinterStatus(printer: "r"), waiting: 1, needsAttention: 0, spooling: false)
+        #expect(busy.message == "正在打印 — 1 张小票等待打印" && busy.englishMessage == "printing — 1 receipt waiting")
+        let paper = PrintQueueStatus(printer: PrinterStatus(printer: "r", problem: .paperOut), waiting: 3, needsAttention: 0, spooling: false)
+        #expect(paper.message == "打印机缺纸 — 3 张小票等待打印" && paper.code == "printer.paper_out")
+        let spool = PrintQueueStatus(printer: PrinterStatus(printer: "spool"), waiting: 0, needsAttention: 0, spooling: true)
+        #expect(spool.message == "未连接打印机：小票保存在本机")
+    }
+}
