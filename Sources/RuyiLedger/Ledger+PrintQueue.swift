@@ -134,6 +134,14 @@ extension Ledger {
         }
     }
 
+    /// How many jobs changed to `failed` or `unknown` since `since` (wall ms): receipts the owner may want to reprint.
+    public func printJobsNeedingAttention(since: Int64) throws -> Int {
+        try pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM print_job WHERE state IN ('failed', 'unknown') AND updated_at >= ?",
+                             arguments: [since]) ?? 0
+        }
+    }
+
     public func printJob(_ id: UUID) throws -> PrintJob? {
         try pool.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM print_job WHERE id = ?", arguments: [Foundation.Data(id.bytes)]).map(Self.printJob)

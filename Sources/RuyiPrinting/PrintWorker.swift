@@ -170,7 +170,9 @@ public actor PrintWorker {
 
     private func publish(waiting: Int, refreshPrinter: Bool) async {
         if refreshPrinter { printer = await target.status() }
-        let status = PrintQueueStatus(printer: printer, waiting: max(0, waiting), needsAttention: 0, spooling: target.isSpool)
+        // Failed or doubtful jobs of the last 24 hours: the owner's menu offers to reprint them.
+        let attention = (try? ledger.printJobsNeedingAttention(since: clock.wallMillis() - 24 * 3600 * 1000)) ?? 0
+        let status = PrintQueueStatus(printer: printer, waiting: max(0, waiting), needsAttention: attention, spooling: target.isSpool)
         if status != lastStatus {
             lastStatus = status
             statusContinuation.yield(status)

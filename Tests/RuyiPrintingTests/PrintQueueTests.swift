@@ -197,6 +197,7 @@ struct PrintQueueTests {
         #expect(failed.state == .failed)
         #expect(failed.lastError?.contains("cannot be read") == true)
         #expect(p.rig.listener.waitFor(1, timeout: 15) == [try p.expectedBytes(sale)])
+        #expect(await p.worker.status()?.needsAttention == 1)
         await p.close()
     }
 
