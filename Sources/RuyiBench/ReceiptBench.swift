@@ -29,6 +29,13 @@ struct ReceiptBench: BenchArea {
         blackHole(sink)
         f.add("receipt_us", format(ours, 1), note: "\(lines - 1) printed lines + a QR code, 80 mm, Chinese; \(size) bytes")
 
+        // What a sale's transaction adds: the receipt document built and frozen (JSON) for the print queue.
+        let freezeStart = SystemFacts.now()
+        for _ in 0..<iterations { sink &+= try ReceiptDocument.frozen(sale.document()).count }
+        let freeze = Double(SystemFacts.now() - freezeStart) / Double(iterations) / 1000
+        blackHole(sink)
+        f.add("receipt_freeze_us", format(freeze, 1), note: "document built and frozen inside the sale's commit")
+
         switch PythonEscpos.measure(document: document, columns: composer.profile.columns, iterations: options.smoke ? 20 : 2_000) {
         case let .measured(us, bytes):
             f.add("receipt_python_escpos_us", format(us, 1), note: "python-escpos Dummy printer, same receipt; \(bytes) bytes")

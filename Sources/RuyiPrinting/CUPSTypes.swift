@@ -114,8 +114,8 @@ public enum IEEE1284 {
         var out: [String: String] = [:]
         for part in id.split(separator: ";") {
             guard let colon = part.firstIndex(of: ":") else { continue }
-            let key = part[..<colon].trimmingCharacters(in: " ").uppercased()
-            let value = part[part.index(after: colon)...].trimmingCharacters(in: " ")
+            let key = part[..<colon].trimmingCharacters(in: .whitespaces).uppercased()
+            let value = part[part.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             let short = ["MANUFACTURER": "MFG", "COMMAND SET": "CMD", "MODEL": "MDL", "DESCRIPTION": "DES", "CLASS": "CLS"][key] ?? key
             out[short] = value
         }
@@ -129,11 +129,5 @@ public enum IEEE1284 {
             let p = part.uppercased().replacingOccurrences(of: " ", with: "")
             return p.hasSuffix("ESC/POS") || p.hasSuffix("ESCPOS")
         }
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingCharacters(in c: Character) -> String {
-        String(drop(while: { $0 == c }).reversed().drop(while: { $0 == c }).reversed())
     }
 }

@@ -25,9 +25,9 @@ extension SaleReceipt {
     public init(_ sale: SaleData, committed: CommittedSale, store: StoreReceiptInfo, marketingLines: [String] = []) {
         let refund = sale.original != nil
         let items: [Item] = sale.lines.map { l in
-            let weighed = l.unit == SaleUnit.kilogram.rawValue
-            let qty = weighed ? Self.kilograms(l.qty) + "kg" : String(l.qty)
-            return Item(name: l.name, quantity: qty, unitPrice: Money(fen: l.price), unitSuffix: weighed ? "/kg" : "",
+            let unit = SaleUnit(rawValue: l.unit) ?? .piece
+            let weighed = unit == .kilogram
+            return Item(name: l.name, quantity: Quantity(l.qty, unit).description, unitPrice: Money(fen: l.price), unitSuffix: weighed ? "/kg" : "",
                         amount: Money(fen: l.amount), discount: l.discount > 0 ? Money(fen: l.discount) : nil)
         }
         var tenders: [Line] = sale.payments.map { p in Line(Self.tenderLabel(p.tender), Money(fen: p.tendered == 0 ? p.amount : p.tendered)) }
@@ -45,12 +45,6 @@ extension SaleReceipt {
         { sale, committed in
             try ReceiptDocument.frozen(SaleReceipt(sale, committed: committed, store: store, marketingLines: marketingLines).document())
         }
-    }
-
-    static func kilograms(_ grams: Int64) -> String {
-        let g = grams.magnitude
-        let frac = String(g % 1000)
-        return (grams < 0 ? "-" : "") + "\(g / 1000)." + String(repeating: "0", count: 3 - frac.count) + frac
     }
 
     static func percent(_ basisPoints: Int64) -> String {
@@ -73,19 +67,5 @@ extension SaleReceipt {
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: Date(timeIntervalSince1970: Double(millis) / 1000))
         func two(_ n: Int?) -> String { let v = n ?? 0; return v < 10 ? "0\(v)" : "\(v)" }
         return "\(c.year ?? 0)-\(two(c.month))-\(two(c.day)) \(two(c.hour)):\(two(c.minute))"
-    }
-}
-
-extension ReceiptDocument {
-    /// The bytes a document is frozen as in the print queue (JSON with sorted keys: the same document, the same bytes).
-    public static func frozen(_ document: ReceiptDocument) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return [UInt8](try encoder.encode(document))
-    }
-
-    /// A frozen document back, for printing.
-    public static func thawed(_ bytes: [UInt8]) throws -> ReceiptDocument {
-        try JSONDecoder().decode(ReceiptDocument.self, from: Data(bytes))
     }
 }

@@ -1,3 +1,5 @@
+import RuyiCore
+
 /// Renders receipt documents for one printer profile: ESC/POS bytes, and a plain-text preview that looks exactly like
 /// the paper (same line breaks, same columns). Not thread-safe (it reuses its iconv converter and buffers): one composer
 /// per printer, owned by whoever owns that printer.
@@ -180,10 +182,8 @@ enum ESCPOS {
             guard d.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), d.count == 12 || d.count == 13 else {
                 throw .invalidBarcode("EAN-13 needs 12 or 13 digits, not \"\(digits)\"")
             }
-            if d.count == 13 {
-                var sum = 0
-                for (i, b) in d.prefix(12).reversed().enumerated() { sum += Int(b - 0x30) * (i % 2 == 0 ? 3 : 1) }
-                guard (10 - sum % 10) % 10 == Int(d[12] - 0x30) else { throw .invalidBarcode("EAN-13 \(digits) has a wrong check digit") }
+            if d.count == 13, GTIN.checkDigit(forPayload: d.prefix(12).map { $0 - 0x30 }) != Int(d[12] - 0x30) {
+                throw .invalidBarcode("EAN-13 \(digits) has a wrong check digit")
             }
             // The printer computes the check digit from the first 12.
             out += [0x1D, 0x6B, 0x43, 0x0C] + d.prefix(12)

@@ -88,3 +88,17 @@ struct ReceiptCommandTests {
         #expect(preview == label + "\n" + String(repeating: " ", count: 26) + "123.45\n")
     }
 }
+
+@Suite("Frozen receipt documents")
+struct FrozenDocumentTests {
+    @Test("the hand-written frozen form is byte-equal to the generic canonical encoder and thaws back to the same document")
+    func frozen() throws {
+        let doc = ReceiptDocument(blocks: goldenSale.document().blocks + [
+            .blank, .barcode(.ean13("6901939621257")), .barcode(.code128("0012-34")), .lineSpacing(40), .lineSpacing(nil), .feed(2),
+            .qr("x\"\\\u{1}y", errorCorrection: .high), .text("é×", align: .right, style: TextStyle(underline: true, doubleWidth: true)),
+        ], cut: false)
+        let frozen = try ReceiptDocument.frozen(doc)
+        #expect(frozen == (try CanonicalEncoder().encode(doc)))
+        #expect(try ReceiptDocument.thawed(frozen) == doc)
+    }
+}
