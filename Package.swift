@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "RuyiLedger", targets: ["RuyiLedger"]),
         .library(name: "RuyiReceipts", targets: ["RuyiReceipts"]),
         .library(name: "RuyiPrinting", targets: ["RuyiPrinting"]),
+        .library(name: "RuyiScanning", targets: ["RuyiScanning"]),
         .library(name: "RuyiTestKit", targets: ["RuyiTestKit"]),
     ],
     dependencies: [
@@ -44,13 +45,15 @@ let package = Package(
         // Printing through CUPS: the one actor that owns libcups (on its own thread), the durable print queue's worker,
         // printer state, and the spool-folder printer used when there is no CUPS.
         .target(name: "RuyiPrinting", dependencies: ["CCUPS", "RuyiCore", "RuyiReceipts", "RuyiLedger"], swiftSettings: strict),
+        // Scanner drivers: profiles and layouts from devices/, the keyboard, HID-POS and bulk decoders, the scan stream.
+        .target(name: "RuyiScanning", dependencies: ["RuyiCore"], swiftSettings: strict),
         // Test support shipped as a library: temp ledgers, a test clock, child-process helpers.
         .target(name: "RuyiTestKit", dependencies: ["RuyiCore", "RuyiLedger"], swiftSettings: strict),
         // The `ruyi` client. Until the daemon exists it carries the offline admin commands (ledger verify).
         .target(
             name: "RuyiClient",
             dependencies: [
-                "RuyiCore", "RuyiLedger",
+                "RuyiCore", "RuyiLedger", "RuyiScanning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -58,7 +61,7 @@ let package = Package(
         .target(
             name: "RuyiBench",
             dependencies: [
-                "RuyiCore", "RuyiLedger", "RuyiReceipts",
+                "RuyiCore", "RuyiLedger", "RuyiReceipts", "RuyiScanning",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -70,6 +73,7 @@ let package = Package(
         // Child process for the print crash test: prints owed receipts and SIGKILLs itself at a fault point.
         .executableTarget(name: "ruyi-print-child", dependencies: ["RuyiPrinting", "RuyiTestKit"], swiftSettings: strict),
         .testTarget(name: "RuyiCoreTests", dependencies: ["RuyiCore"], swiftSettings: strict),
+        .testTarget(name: "RuyiScanningTests", dependencies: ["RuyiScanning", "RuyiCore"], swiftSettings: strict),
         .testTarget(name: "RuyiReceiptsTests", dependencies: ["RuyiReceipts", "RuyiCore"], swiftSettings: strict),
         .testTarget(name: "RuyiPrintingTests", dependencies: ["RuyiPrinting", "RuyiReceipts", "RuyiLedger", "RuyiTestKit"], swiftSettings: strict),
         .testTarget(

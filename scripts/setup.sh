@@ -12,6 +12,11 @@ packages=(
   cups-client      # lpadmin/lpstat: tests create raw queues in that cupsd
   cups             # the socket:// backend those queues print through
   python3          # test vectors are recomputed independently of our Swift code
+  umockdev         # emulates USB scanners at the syscall boundary for the real libusb (umockdev-wrapper)
+  libumockdev-dev
+  gir1.2-umockdev-1.0 # the scripted scanner emulator (Tests/usb) drives umockdev from Python
+  python3-gi       # … through GObject introspection, with Debian's /usr/bin/python3
+  usb.ids          # the USB ID database: a test checks every id our scanner profiles cite
 )
 
 missing=()

@@ -20,8 +20,8 @@ public struct Symbology: Hashable, Sendable, CustomStringConvertible {
         self.init(code: bytes[0], modifier: bytes[1])
     }
 
-    static func isCode(_ b: UInt8) -> Bool { (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
-    static func isModifier(_ b: UInt8) -> Bool { isCode(b) || (b >= 0x30 && b <= 0x39) }
+    public static func isCode(_ b: UInt8) -> Bool { (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
+    public static func isModifier(_ b: UInt8) -> Bool { isCode(b) || (b >= 0x30 && b <= 0x39) }
 
     /// `]C1`.
     public var aim: String { "]" + String(UnicodeScalar(code)) + String(UnicodeScalar(modifier)) }
