@@ -17,12 +17,15 @@ let package = Package(
         .library(name: "RuyiReceipts", targets: ["RuyiReceipts"]),
         .library(name: "RuyiPrinting", targets: ["RuyiPrinting"]),
         .library(name: "RuyiScanning", targets: ["RuyiScanning"]),
+        .library(name: "RuyiUSB", targets: ["RuyiUSB"]),
         .library(name: "RuyiTestKit", targets: ["RuyiTestKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Pure domain: money, quantities, products, barcodes, tax, the cart. No I/O, no C.
@@ -44,16 +47,36 @@ let package = Package(
         .systemLibrary(name: "CCUPS", providers: [.apt(["libcups2-dev"])]),
         // Printing through CUPS: the one actor that owns libcups (on its own thread), the durable print queue's worker,
         // printer state, and the spool-folder printer used when there is no CUPS.
-        .target(name: "RuyiPrinting", dependencies: ["CCUPS", "RuyiCore", "RuyiReceipts", "RuyiLedger"], swiftSettings: strict),
+        .target(name: "RuyiPrinting", dependencies: ["CCUPS", "RuyiSystem", "RuyiCore", "RuyiReceipts", "RuyiLedger"], swiftSettings: strict),
+        // OS threads for blocking C calls (libcups, libusb): a SerialExecutor on a thread of its own.
+        .target(name: "RuyiSystem", swiftSettings: strict),
+        // libusb-1.0 (Debian's is built with udev: enumeration and hotplug; umockdev emulates both in tests).
+        .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
+        // The Swift face of libusb: context and its event thread (a Service), hotplug, owned handles, transfers, LibUSBError.
+        .target(
+            name: "RuyiUSB",
+            dependencies: [
+                "CLibUSB", "RuyiSystem", "RuyiCore",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         // Scanner drivers: profiles and layouts from devices/, the keyboard, HID-POS and bulk decoders, the scan stream.
-        .target(name: "RuyiScanning", dependencies: ["RuyiCore"], swiftSettings: strict),
+        .target(
+            name: "RuyiScanning",
+            dependencies: [
+                "RuyiCore", "RuyiUSB", "RuyiSystem",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         // Test support shipped as a library: temp ledgers, a test clock, child-process helpers.
         .target(name: "RuyiTestKit", dependencies: ["RuyiCore", "RuyiLedger"], swiftSettings: strict),
         // The `ruyi` client. Until the daemon exists it carries the offline admin commands (ledger verify).
         .target(
             name: "RuyiClient",
             dependencies: [
-                "RuyiCore", "RuyiLedger", "RuyiScanning",
+                "RuyiCore", "RuyiLedger", "RuyiScanning", "RuyiUSB",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -73,6 +96,7 @@ let package = Package(
         // Child process for the print crash test: prints owed receipts and SIGKILLs itself at a fault point.
         .executableTarget(name: "ruyi-print-child", dependencies: ["RuyiPrinting", "RuyiTestKit"], swiftSettings: strict),
         .testTarget(name: "RuyiCoreTests", dependencies: ["RuyiCore"], swiftSettings: strict),
+        .testTarget(name: "RuyiUSBTests", dependencies: ["RuyiUSB", "RuyiScanning", "RuyiTestKit"], swiftSettings: strict),
         .testTarget(name: "RuyiScanningTests", dependencies: ["RuyiScanning", "RuyiCore"], swiftSettings: strict),
         .testTarget(name: "RuyiReceiptsTests", dependencies: ["RuyiReceipts", "RuyiCore"], swiftSettings: strict),
         .testTarget(name: "RuyiPrintingTests", dependencies: ["RuyiPrinting", "RuyiReceipts", "RuyiLedger", "RuyiTestKit"], swiftSettings: strict),

@@ -30,6 +30,20 @@ if ! grep -qE "Test run with [1-9][0-9]* tests? (in [0-9]+ suites? )?passed" "$l
 fi
 rm -f "$log"
 
+echo "== USB tests: the real libusb against emulated scanners (umockdev; Tests/usb/emulator.py)"
+# These suites skip themselves in the pass above; here they run, one at a time (libusb busy-polls umockdev's nodes).
+log=$(mktemp)
+set +e
+RUYI_USB_EMULATOR_TIMEOUT=300 umockdev-wrapper /usr/bin/python3 Tests/usb/emulator.py -- \
+  swift test --skip-build --filter RuyiUSBTests 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+set -e
+if [ "$rc" -ne 0 ]; then echo "== USB tests failed (exit $rc)"; exit "$rc"; fi
+if grep -q "skipped: \"needs Tests/usb/emulator.py" "$log" || ! grep -qE "Test run with [1-9][0-9]* tests? (in [0-9]+ suites? )?passed" "$log"; then
+  echo "== the umockdev pass ran no USB test"; exit 1
+fi
+rm -f "$log"
+
 echo "== benchmark smoke (debug build: proves the benchmark runs, measures nothing)"
 bin=$(swift build --show-bin-path)
 "$bin/ruyi-bench" --smoke

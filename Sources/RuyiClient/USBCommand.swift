@@ -1,13 +1,15 @@
 import ArgumentParser
+import Dispatch
 import Foundation
 import RuyiScanning
+import RuyiUSB
 
 /// `ruyi usb …`: the technician's scanner diagnostics. They use libusb directly and work while the daemon is stopped.
 struct USBCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "usb",
         abstract: "USB scanner diagnostics for a technician (work while ruyid is stopped).",
-        subcommands: [UdevRulesCommand.self])
+        subcommands: [USBListCommand.self, USBWatchCommand.self, UdevRulesCommand.self])
 }
 
 struct DevicesOption: ParsableArguments {
@@ -47,5 +49,97 @@ struct UdevRulesCommand: ParsableCommand {
             return
         }
         print(UdevRules.render(try options.catalog()), terminator: "")
+    }
+}
+
+struct USBListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List USB devices and the scanner profile that matches each.",
+        discussion: "Opens devices only to read their names and serials; claims nothing. Exit status 0; 2 when libusb cannot start.")
+
+    @OptionGroup var options: DevicesOption
+
+    func run() throws {
+        let catalog = try options.catalog()
+        let context: USBContext
+        do { context = try USBContext() } catch { throw CleanExit.message("libusb cannot start: \(error)") }
+        let entries: [InventoryEntry]
+        do { entries = try USBInventory.list(context: context, catalog: catalog) } catch {
+            FileHandle.standardError.write(Data("ruyi: cannot list USB devices: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        if entries.isEmpty { print("no USB devices (hubs aside)") }
+        for e in entries { print(e.summary) }
+    }
+}
+
+struct USBWatchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Drive the profiled scanners and print every scan with its raw reports (ruyid must be stopped).",
+        discussion: """
+            Takes each profiled scanner the way ruyid would and prints devices arriving and leaving, raw reports (hex) \
+            and decoded scans. A scanner ruyid holds is refused ("in use by another program"): stop ruyid first. \
+            Ends on Ctrl-C, after --count scans or after --seconds; every device is given back to the OS on the way out.
+            """)
+
+    @OptionGroup var options: DevicesOption
+
+    @Option(help: "Stop after this many scans.")
+    var count: Int?
+
+    @Option(help: "Stop after this many seconds.")
+    var seconds: Double?
+
+    @Flag(help: "Do not print raw reports.")
+    var quiet = false
+
+    func run() throws {
+        let catalog = try options.catalog()
+        let context: USBContext
+        do { context = try USBContext() } catch { throw CleanExit.message("libusb cannot start: \(error)") }
+        let hub = ScannerHub(context: context, catalog: catalog)
+        let stream = hub.events.listen(rawReports: !quiet, buffer: 10_000)
+        let done = DispatchSemaphore(value: 0)
+        let wanted = count, quiet = self.quiet
+        let events = Task.detached { try? await context.run() }
+        let driving = Task.detached { try? await hub.run() }
+        let printing = Task.detached {
+            var scans = 0
+            for await event in stream {
+                switch event {
+                case .device(let s): print("device  \(s)")
+                case .report(let id, let bytes) where !quiet: print("report  \(id)  " + bytes.map { String(format: "%02x", $0) }.joined())
+                case .report: break
+                case .problem(let id, let p): print("skipped \(id)  \(p)")
+                case .scan(let scan):
+                    print("SCAN    \(scan.device)  \(scan.symbology.map { "\($0) " } ?? "")\(scan.text.debugDescription)")
+                    scans += 1
+                    if let wanted, scans >= wanted { done.signal() }
+                }
+                fflush(nil)
+            }
+        }
+        // Ctrl-C and SIGTERM end the watch cleanly: the hub gives keyboards back to the OS.
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let sources = [SIGINT, SIGTERM].map { sig in
+            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            s.setEventHandler { done.signal() }
+            s.resume()
+            return s
+        }
+        print("watching USB scanners (Ctrl-C to stop)")
+        fflush(nil)
+        if let seconds { _ = done.wait(timeout: .now() + seconds) } else { done.wait() }
+        driving.cancel()
+        let finished = DispatchSemaphore(value: 0)
+        Task.detached { _ = await driving.result; finished.signal() }
+        _ = finished.wait(timeout: .now() + 3)
+        context.stop()
+        _ = events
+        printing.cancel()
+        sources.forEach { $0.cancel() }
     }
 }

@@ -1,4 +1,5 @@
 import CCUPS
+import RuyiSystem
 import Glibc
 
 /// The one owner of every libcups call (libcups is not safe to call concurrently and keeps per-thread state).

@@ -2,6 +2,7 @@ import Foundation
 import RuyiCore
 import RuyiLedger
 import RuyiReceipts
+import RuyiSystem
 
 /// Prints the durable queue: one job at a time, in the order the jobs were created, each exactly once.
 ///

@@ -1,3 +1,4 @@
+// A serial executor on one OS thread of its own: for C libraries whose calls block (libcups, libusb).
 import Glibc
 
 /// A serial executor that runs every job on one OS thread of its own.
