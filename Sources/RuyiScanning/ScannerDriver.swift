@@ -176,22 +176,23 @@ actor ScannerDriver {
     private func handle(_ bytes: [UInt8], at time: UInt64) {
         if sink.wantsRaw { sink.publish(.report(status.identity, bytes)) }
         decoder?.feed(bytes, at: time, into: &out)
-        deliver()
+        deliver(at: time)
         scheduleExpiry()
     }
 
     private func expire(at time: UInt64) {
         decoder?.expire(at: time, into: &out)
-        deliver()
+        deliver(at: time)
     }
 
-    private func deliver() {
+    /// Publishes what the decoder made of the report that arrived at `time` (a scan's time is its last report's).
+    private func deliver(at time: UInt64) {
         guard !out.isEmpty else { return }
         for item in out {
             switch item {
             case .scan(let text, let data, let symbology):
                 status.scans += 1
-                sink.publish(.scan(Scan(text: text, data: data, symbology: symbology, device: status.identity, time: monotonicNanoseconds())))
+                sink.publish(.scan(Scan(text: text, data: data, symbology: symbology, device: status.identity, time: time)))
             case .problem(let p):
                 count(p)
                 if status.problems <= 10 || status.problems % 100 == 0 {

@@ -131,3 +131,30 @@ import Testing
         #expect(ScannerIdentity(vendorID: 1, productID: 2, serial: " 17A ", portPath: "1-1").description == "0001:0002:17A")
     }
 }
+
+@Suite struct ScannerAssignmentsTests {
+    @Test func assignmentsSurviveARestartAndInheritByModel() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("ruyi-assign-\(UUID().uuidString).json").path
+        defer { unlink(file) }
+        var a = try ScannerAssignments(file: file)
+        let atPort1 = ScannerIdentity(vendorID: 0x04b4, productID: 0x0101, serial: nil, portPath: "1-1")
+        try a.set("generic-hid-keyboard", for: atPort1)
+        let reread = try ScannerAssignments(file: file)
+        #expect(reread.family(for: atPort1) == "generic-hid-keyboard")
+        // The same serial-less scanner moved to another port: a new identity that inherits the profile by vid:pid.
+        let atPort2 = ScannerIdentity(vendorID: 0x04b4, productID: 0x0101, serial: nil, portPath: "1-2")
+        #expect(atPort2 != atPort1 && reread.family(for: atPort2) == "generic-hid-keyboard")
+        #expect(reread.family(for: ScannerIdentity(vendorID: 0x04b4, productID: 0x0102, serial: nil, portPath: "1-1")) == nil)
+        var undo = reread
+        try undo.remove(atPort1)
+        #expect(try ScannerAssignments(file: file).family(for: atPort2) == nil)
+    }
+
+    @Test func aDamagedFileIsRefusedByName() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("ruyi-assign-\(UUID().uuidString).json").path
+        defer { unlink(file) }
+        try Data("[{\"identity\": 1}".utf8).write(to: URL(fileURLWithPath: file))
+        let e = #expect(throws: ScannerProfileError.self) { try ScannerAssignments(file: file) }
+        #expect(e?.source == file && e?.problem.contains("damaged") == true)
+    }
+}
