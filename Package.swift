@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "ruyi", targets: ["ruyi"]),
         .executable(name: "ruyi-bench", targets: ["ruyi-bench"]),
+        .executable(name: "ruyid", targets: ["ruyid"]),
         .library(name: "RuyiCore", targets: ["RuyiCore"]),
         .library(name: "RuyiLedger", targets: ["RuyiLedger"]),
         .library(name: "RuyiReceipts", targets: ["RuyiReceipts"]),
@@ -26,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // Pure domain: money, quantities, products, barcodes, tax, the cart. No I/O, no C.
@@ -70,13 +73,28 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
+        // The local API's wire types, shared by the daemon and the client, and the string catalog people read.
+        .target(name: "RuyiAPI", dependencies: ["RuyiCore"], swiftSettings: strict),
+        // The composition root: configuration, state folder, the ServiceGroup, the till session, the API, sd_notify.
+        .target(
+            name: "RuyiDaemon",
+            dependencies: [
+                "RuyiCore", "RuyiLedger", "RuyiAPI", "RuyiScanning", "RuyiUSB", "RuyiPrinting", "RuyiReceipts", "RuyiSystem",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(name: "ruyid", dependencies: ["RuyiDaemon"], swiftSettings: strict),
         // Test support shipped as a library: temp ledgers, a test clock, child-process helpers.
         .target(name: "RuyiTestKit", dependencies: ["RuyiCore", "RuyiLedger"], swiftSettings: strict),
         // The `ruyi` client. Until the daemon exists it carries the offline admin commands (ledger verify).
         .target(
             name: "RuyiClient",
             dependencies: [
-                "RuyiCore", "RuyiLedger", "RuyiScanning", "RuyiUSB",
+                "RuyiCore", "RuyiLedger", "RuyiScanning", "RuyiUSB", "RuyiAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -96,6 +114,7 @@ let package = Package(
         // Child process for the print crash test: prints owed receipts and SIGKILLs itself at a fault point.
         .executableTarget(name: "ruyi-print-child", dependencies: ["RuyiPrinting", "RuyiTestKit"], swiftSettings: strict),
         .testTarget(name: "RuyiCoreTests", dependencies: ["RuyiCore"], swiftSettings: strict),
+        .testTarget(name: "RuyiDaemonTests", dependencies: ["RuyiDaemon", "RuyiAPI", "RuyiTestKit", "RuyiLedger", "RuyiClient"], swiftSettings: strict),
         .testTarget(name: "RuyiUSBTests", dependencies: ["RuyiUSB", "RuyiScanning", "RuyiTestKit"], swiftSettings: strict),
         .testTarget(name: "RuyiScanningTests", dependencies: ["RuyiScanning", "RuyiCore"], swiftSettings: strict),
         .testTarget(name: "RuyiReceiptsTests", dependencies: ["RuyiReceipts", "RuyiCore"], swiftSettings: strict),

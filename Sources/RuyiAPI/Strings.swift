@@ -1,0 +1,34 @@
+/// What people read, by stable code: Simplified Chinese by default, English for technicians (`RUYI_LANG=en`).
+public enum Strings {
+    public enum Language: String, Sendable { case zh, en }
+
+    public static func text(_ code: String, _ language: Language = .zh) -> String {
+        guard let entry = catalog[code] else { return code }
+        return language == .zh ? entry.zh : entry.en
+    }
+
+    static let catalog: [String: (zh: String, en: String)] = [
+        "api.not_found": ("没有这个功能（地址不对）", "no such resource"),
+        "api.method_not_allowed": ("不能这样操作这个地址", "method not allowed here"),
+        "api.malformed_json": ("请求的内容看不懂（不是正确的 JSON）", "the request body is not valid JSON of the expected shape"),
+        "api.body_too_large": ("请求的内容太大了", "the request body is too large"),
+        "api.internal": ("出了点问题，操作没有完成，已记录。请重试", "something went wrong; nothing was done; it was logged"),
+        "auth.sign_in_required": ("请先登录收银员", "a cashier must sign in first"),
+        "auth.wrong_pin": ("工号或密码不对", "wrong cashier or PIN"),
+        "auth.locked": ("密码错误次数太多，请稍后再试", "too many wrong PINs; try again later"),
+        "till.empty_code": ("扫到的是空码，请重扫", "the scan was empty; scan again"),
+        "till.misread": ("没扫清楚，请重扫", "misread; scan again"),
+        "till.unknown_code": ("商品库里没有这个条码：要输入价格卖吗？", "not in the catalog: sell it at an entered price?"),
+        "till.not_for_sale": ("这个商品已停售", "this product is no longer sold"),
+        "till.payment_code": ("付款码支付还没有开通，请收现金", "code payments are not available yet; take cash"),
+        "till.line_added": ("已加入", "added"),
+        "till.no_such_line": ("没有这一行", "no such line"),
+        "till.bad_quantity": ("数量不对", "that quantity is not valid"),
+        "till.bad_amount": ("金额不对", "that amount is not valid"),
+        "till.amount_too_large": ("金额太大了，请检查", "that amount is larger than any tender; check it"),
+        "till.not_allowed": ("现在不能这样操作", "not possible in the cart's current state"),
+        "till.cart_empty": ("购物车是空的", "the cart is empty"),
+        "till.shift_closed": ("还没开班，请先开班", "no shift is open; open one first"),
+        "till.other_code": ("这个码不是商品码", "this code is not a product"),
+    ]
+}

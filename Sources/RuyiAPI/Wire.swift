@@ -1,0 +1,180 @@
+import Foundation
+
+// The local API's wire types (HTTP/1.1 + JSON over ruyid's Unix socket), shared by the daemon and the client.
+// Amounts are strings in yuan with two decimals ("12.50") — exact, and what people type; quantities are strings too
+// ("2" pieces, "0.350" kg).
+
+/// Every error body: a stable `code` for programs, `message` for people (Simplified Chinese by default).
+public struct APIErrorBody: Codable, Hashable, Sendable {
+    public struct Detail: Codable, Hashable, Sendable {
+        public var code: String
+        public var message: String
+        /// Where the problem is (a field, a line), when that helps.
+        public var field: String?
+        public init(code: String, message: String, field: String? = nil) {
+            self.code = code
+            self.message = message
+            self.field = field
+        }
+    }
+    public var error: Detail
+    public init(code: String, message: String, field: String? = nil) { error = Detail(code: code, message: message, field: field) }
+}
+
+public struct StatusView: Codable, Hashable, Sendable {
+    public var terminalId: String
+    public var version: String
+    public var state: String
+    /// One line a person can read, the same as systemd's STATUS=.
+    public var summary: String
+    public var cashier: String?
+    public var shiftOpen: Bool
+    public var cartLines: Int
+    public var printer: String
+    public var receiptsWaiting: Int
+    public var scanners: Int
+    public var unheardScans: Int
+    public init(terminalId: String, version: String, state: String, summary: String, cashier: String?, shiftOpen: Bool,
+                cartLines: Int, printer: String, receiptsWaiting: Int, scanners: Int, unheardScans: Int) {
+        self.terminalId = terminalId; self.version = version; self.state = state; self.summary = summary; self.cashier = cashier
+        self.shiftOpen = shiftOpen; self.cartLines = cartLines; self.printer = printer; self.receiptsWaiting = receiptsWaiting
+        self.scanners = scanners; self.unheardScans = unheardScans
+    }
+}
+
+public struct CartLineView: Codable, Hashable, Sendable {
+    public var line: Int
+    public var name: String
+    public var barcode: String?
+    public var quantity: String
+    public var unit: String
+    public var unitPrice: String
+    public var amount: String
+    public var voided: Bool
+    public init(line: Int, name: String, barcode: String?, quantity: String, unit: String, unitPrice: String, amount: String, voided: Bool) {
+        self.line = line; self.name = name; self.barcode = barcode; self.quantity = quantity; self.unit = unit
+        self.unitPrice = unitPrice; self.amount = amount; self.voided = voided
+    }
+}
+
+public struct CartView: Codable, Hashable, Sendable {
+    public var state: String
+    public var lines: [CartLineView]
+    public var total: String
+    public var due: String
+    public var paid: String
+    public init(state: String, lines: [CartLineView], total: String, due: String, paid: String) {
+        self.state = state; self.lines = lines; self.total = total; self.due = due; self.paid = paid
+    }
+}
+
+public struct ScanRequest: Codable, Hashable, Sendable {
+    /// The scanned text (as typed or sent by a scanner), optionally with an AIM prefix.
+    public var data: String
+    public init(data: String) { self.data = data }
+}
+
+/// What a scan did to the till.
+public struct ScanOutcome: Codable, Hashable, Sendable {
+    /// `line_added`, `unknown_code`, `payment_code`, `not_for_sale`, …
+    public var outcome: String
+    public var message: String
+    public var line: CartLineView?
+    public var cart: CartView
+    public init(outcome: String, message: String, line: CartLineView?, cart: CartView) {
+        self.outcome = outcome; self.message = message; self.line = line; self.cart = cart
+    }
+}
+
+public struct QuantityRequest: Codable, Hashable, Sendable {
+    public var quantity: String
+    public init(quantity: String) { self.quantity = quantity }
+}
+
+public struct CashTenderRequest: Codable, Hashable, Sendable {
+    public var amount: String
+    public init(amount: String) { self.amount = amount }
+}
+
+public struct SaleDoneView: Codable, Hashable, Sendable {
+    public var sale: String
+    public var receipt: Int64
+    public var total: String
+    public var change: String
+    /// The receipt as it will print (text preview).
+    public var preview: String
+    public init(sale: String, receipt: Int64, total: String, change: String, preview: String) {
+        self.sale = sale; self.receipt = receipt; self.total = total; self.change = change; self.preview = preview
+    }
+}
+
+public struct TenderOutcome: Codable, Hashable, Sendable {
+    /// Set when the tender completed the sale.
+    public var done: SaleDoneView?
+    public var cart: CartView
+    public init(done: SaleDoneView?, cart: CartView) { self.done = done; self.cart = cart }
+}
+
+public struct SignInRequest: Codable, Hashable, Sendable {
+    public var cashier: String
+    public var pin: String
+    public init(cashier: String, pin: String) { self.cashier = cashier; self.pin = pin }
+}
+
+public struct SessionView: Codable, Hashable, Sendable {
+    public var cashier: String
+    public var name: String
+    public var role: String
+    public init(cashier: String, name: String, role: String) { self.cashier = cashier; self.name = name; self.role = role }
+}
+
+public struct ShiftOpenRequest: Codable, Hashable, Sendable {
+    public var float: String
+    public init(float: String) { self.float = float }
+}
+
+public struct ShiftView: Codable, Hashable, Sendable {
+    public var open: Bool
+    public var number: Int64?
+    public var openedBy: String?
+    public init(open: Bool, number: Int64?, openedBy: String?) { self.open = open; self.number = number; self.openedBy = openedBy }
+}
+
+public struct ScannerView: Codable, Hashable, Sendable {
+    public var identity: String
+    public var name: String
+    public var profile: String?
+    public var transport: String?
+    public var state: String
+    public var scans: Int
+    public var problems: Int
+    public init(identity: String, name: String, profile: String?, transport: String?, state: String, scans: Int, problems: Int) {
+        self.identity = identity; self.name = name; self.profile = profile; self.transport = transport; self.state = state
+        self.scans = scans; self.problems = problems
+    }
+}
+
+public struct DevicesView: Codable, Hashable, Sendable {
+    public var scanners: [ScannerView]
+    public var printer: String
+    public var receiptsWaiting: Int
+    public init(scanners: [ScannerView], printer: String, receiptsWaiting: Int) {
+        self.scanners = scanners; self.printer = printer; self.receiptsWaiting = receiptsWaiting
+    }
+}
+
+/// The JSON coders both sides use (snake_case keys on the wire).
+public enum WireCoding {
+    public static func encoder() -> JSONEncoder {
+        let e = JSONEncoder()
+        e.keyEncodingStrategy = .convertToSnakeCase
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }
+
+    public static func decoder() -> JSONDecoder {
+        let d = JSONDecoder()
+        d.keyDecodingStrategy = .convertFromSnakeCase
+        return d
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Glibc
+import RuyiAPI
+
+/// HTTP/1.1 over ruyid's Unix socket: one request per connection, bounded by a timeout. Blocking, for the command line.
+public struct APIClient: Sendable {
+    public let socketPath: String
+    public init(socketPath: String, timeoutSeconds: Int = 10) { self.socketPath = socketPath; self.timeoutSeconds = timeoutSeconds }
+    var timeoutSeconds = 10
+
+    /// `--socket`, then `$RUYI_SOCKET`, then the default `/run/ruyi/ruyid.sock`.
+    public static func socketPath(flag: String?) -> String {
+        if let flag, !flag.isEmpty { return flag }
+        if let env = ProcessInfo.processInfo.environment["RUYI_SOCKET"], !env.isEmpty { return env }
+        return "/run/ruyi/ruyid.sock"
+    }
+
+    public struct Reply: Sendable {
+        public var status: Int
+        public var body: Data
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public func send(_ method: String, _ path: String, body: Data? = nil) throws -> Reply {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure(description: "cannot create a socket") }
+        defer { close(fd) }
+        var tv = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(socketPath.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else { throw Failure(description: "socket path too long: \(socketPath)") }
+        withUnsafeMutableBytes(of: &addr.sun_path) { p in for (i, b) in bytes.enumerated() { p[i] = b } }
+        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+        guard rc == 0 else {
+            throw Failure(description: "ruyid is not answering on \(socketPath) (\(String(cString: strerror(errno)))): is it running? (--socket or RUYI_SOCKET)")
+        }
+        var request = "\(method) \(path) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nUser-Agent: ruyi\r\n"
+        if let body { request += "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n" }
+        request += "\r\n"
+        var out = Data(request.utf8)
+        if let body { out.append(body) }
+        var offset = 0
+        while offset < out.count {
+            // ruyid may answer before taking the whole body (too large): stop sending as soon as its answer is there.
+            var p = pollfd(fd: fd, events: Int16(POLLIN | POLLOUT), revents: 0)
+            guard poll(&p, 1, Int32(timeoutSeconds * 1000)) > 0 else { throw Failure(description: "ruyid did not take the request within \(timeoutSeconds) s") }
+            if p.revents & Int16(POLLIN) != 0 { break }
+            let n = out.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, min($0.count - offset, 65536), Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+            if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { continue }
+            if n <= 0 { break }
+            offset += n
+        }
+        var response = Data()
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = recv(fd, &chunk, chunk.count, 0)
+            if n == 0 || (n < 0 && errno == ECONNRESET && !response.isEmpty) { break }
+            guard n > 0 else {
+                throw Failure(description: offset < out.count ? "ruyid closed the connection before taking the whole request"
+                                                                : "no answer from ruyid within \(timeoutSeconds) s")
+            }
+            response.append(contentsOf: chunk[0..<n])
+        }
+        return try Self.parse(response)
+    }
+
+    static func parse(_ response: Data) throws -> Reply {
+        let bytes = [UInt8](response)
+        guard let headerEnd = bytes.indices.dropLast(3).first(where: { bytes[$0] == 13 && bytes[$0 + 1] == 10 && bytes[$0 + 2] == 13 && bytes[$0 + 3] == 10 }) else {
+            throw Failure(description: "ruyid's answer is not HTTP")
+        }
+        let head = String(decoding: bytes[..<headerEnd], as: UTF8.self).split(separator: "\r\n")
+        let statusParts = head.first?.split(separator: " ") ?? []
+        guard statusParts.count >= 2, let status = Int(statusParts[1]) else { throw Failure(description: "ruyid's answer has no status") }
+        let chunked = head.contains { $0.lowercased().hasPrefix("transfer-encoding:") && $0.lowercased().contains("chunked") }
+        var body = Array(bytes[(headerEnd + 4)...])
+        if chunked {
+            var decoded: [UInt8] = []
+            var i = 0
+            while i < body.count {
+                guard let lineEnd = body[i...].indices.dropLast().first(where: { body[$0] == 13 && body[$0 + 1] == 10 }),
+                      let size = Int(String(decoding: body[i..<lineEnd], as: UTF8.self).split(separator: ";").first ?? "", radix: 16) else { break }
+                if size == 0 { break }
+                let start = lineEnd + 2
+                guard start + size <= body.count else { break }
+                decoded += body[start..<(start + size)]
+                i = start + size + 2
+            }
+            body = decoded
+        }
+        return Reply(status: status, body: Data(body))
+    }
+}

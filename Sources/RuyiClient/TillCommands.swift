@@ -1,0 +1,162 @@
+import ArgumentParser
+import Foundation
+import RuyiAPI
+
+/// Options every daemon command takes.
+struct ClientOptions: ParsableArguments {
+    @Option(name: .long, help: "ruyid's socket (default: $RUYI_SOCKET, then /run/ruyi/ruyid.sock).")
+    var socket: String?
+
+    @Flag(name: .long, help: "Print ruyid's JSON answer as is.")
+    var json = false
+
+    var client: APIClient { APIClient(socketPath: APIClient.socketPath(flag: socket)) }
+
+    /// Sends a request; on an error answer prints its message (or JSON) and exits 1; unreachable daemon exits 3.
+    func call<T: Decodable>(_ method: String, _ path: String, _ body: (some Encodable)? = Optional<String>.none, as: T.Type) throws -> T {
+        let reply: APIClient.Reply
+        do {
+            reply = try client.send(method, path, body: try body.map { try WireCoding.encoder().encode($0) })
+        } catch {
+            FileHandle.standardError.write(Data("ruyi: \(error)\n".utf8))
+            throw ExitCode(3)
+        }
+        if json { print(String(decoding: reply.body, as: UTF8.self)) }
+        guard (200..<300).contains(reply.status) else {
+            if !json {
+                let message = (try? WireCoding.decoder().decode(APIErrorBody.self, from: reply.body)).map { "\($0.error.message) [\($0.error.code)]" }
+                    ?? "HTTP \(reply.status)"
+                FileHandle.standardError.write(Data("ruyi: \(message)\n".utf8))
+            }
+            throw ExitCode(1)
+        }
+        do { return try WireCoding.decoder().decode(T.self, from: reply.body) } catch {
+            FileHandle.standardError.write(Data("ruyi: ruyid's answer was not understood (\(error)); is it a newer version?\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+}
+
+/// Display width: CJK and full-width characters take two columns in a terminal.
+func displayWidth(_ s: String) -> Int {
+    s.unicodeScalars.reduce(0) { w, u in
+        let v = u.value
+        let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+            || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v) || (0xFFE0...0xFFE6).contains(v)
+            || (0x20000...0x3FFFD).contains(v)
+        return w + (wide ? 2 : 1)
+    }
+}
+
+func pad(_ s: String, _ width: Int, right: Bool = false) -> String {
+    let fill = String(repeating: " ", count: max(0, width - displayWidth(s)))
+    return right ? fill + s : s + fill
+}
+
+func printCart(_ cart: CartView) {
+    let nameWidth = max(8, cart.lines.map { displayWidth($0.name) }.max() ?? 0)
+    for l in cart.lines {
+        let mark = l.voided ? " (已撤销)" : ""
+        print(pad("\(l.line)", 3, right: true) + "  " + pad(l.name, nameWidth) + "  " + pad(l.quantity + (l.unit == "kg" ? "kg" : ""), 8, right: true)
+              + "  × " + pad(l.unitPrice, 8, right: true) + "  = " + pad(l.amount, 9, right: true) + mark)
+    }
+    print(pad("合计 total", nameWidth + 5) + pad(cart.total, 40 - 8, right: true) + "   应付 due " + cart.due)
+}
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "The daemon's state in one line, and the details.")
+    @OptionGroup var options: ClientOptions
+    func run() throws {
+        let s = try options.call("GET", "/v1/status", as: StatusView.self)
+        guard !options.json else { return }
+        print(s.summary)
+        print("terminal \(s.terminalId) · ruyid \(s.version) · cashier \(s.cashier ?? "-") · cart \(s.cartLines) line(s)")
+    }
+}
+
+struct SignInCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "signin", abstract: "Sign a cashier in (PIN from --pin or $RUYI_PIN).")
+    @OptionGroup var options: ClientOptions
+    @Argument var cashier: String
+    @Option var pin: String?
+    func run() throws {
+        guard let pin = pin ?? ProcessInfo.processInfo.environment["RUYI_PIN"] else { throw ValidationError("give the PIN with --pin or RUYI_PIN") }
+        let s = try options.call("POST", "/v1/session", SignInRequest(cashier: cashier, pin: pin), as: SessionView.self)
+        if !options.json { print("signed in: \(s.name) (\(s.cashier), \(s.role))") }
+    }
+}
+
+struct ScanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "scan", abstract: "Scan DATA as if a scanner read it (or the cashier typed it).",
+                                                    discussion: "Exit status: 0 a line was added; 1 the till refused (the message says why); 3 ruyid unreachable.")
+    @OptionGroup var options: ClientOptions
+    @Argument var data: String
+    func run() throws {
+        let o = try options.call("POST", "/v1/till/scan", ScanRequest(data: data), as: ScanOutcome.self)
+        if !options.json { print(o.message); printCart(o.cart) }
+    }
+}
+
+struct QuantityCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "qty", abstract: "Set line LINE's quantity to N (pieces, or kg like 0.350).")
+    @OptionGroup var options: ClientOptions
+    @Argument var line: Int
+    @Argument var quantity: String
+    func run() throws {
+        let c = try options.call("POST", "/v1/till/lines/\(line)/quantity", QuantityRequest(quantity: quantity), as: CartView.self)
+        if !options.json { printCart(c) }
+    }
+}
+
+struct VoidCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "void", abstract: "Void line LINE of the cart.")
+    @OptionGroup var options: ClientOptions
+    @Argument var line: Int
+    func run() throws {
+        let c = try options.call("DELETE", "/v1/till/lines/\(line)", as: CartView.self)
+        if !options.json { printCart(c) }
+    }
+}
+
+struct CartCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "cart", abstract: "Show the open cart.")
+    @OptionGroup var options: ClientOptions
+    func run() throws {
+        let c = try options.call("GET", "/v1/till", as: CartView.self)
+        if !options.json { printCart(c) }
+    }
+}
+
+struct PayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "pay", abstract: "Take a payment.", subcommands: [PayCashCommand.self])
+}
+
+struct PayCashCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "cash", abstract: "Cash handed over, e.g. 50 or 50.00; prints the change.")
+    @OptionGroup var options: ClientOptions
+    @Argument var amount: String
+    func run() throws {
+        let t = try options.call("POST", "/v1/till/tender/cash", CashTenderRequest(amount: amount), as: TenderOutcome.self)
+        guard !options.json else { return }
+        if let done = t.done {
+            print("收款完成 sale done · 小票 receipt \(done.receipt) · 合计 \(done.total) · 找零 change \(done.change)")
+            print(done.preview)
+        } else {
+            print("已收 paid \(t.cart.paid) · 还差 due \(t.cart.due)")
+        }
+    }
+}
+
+struct ShiftCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "shift", abstract: "Open the shift.", subcommands: [ShiftOpenCommand.self])
+}
+
+struct ShiftOpenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "open", abstract: "Open a shift with FLOAT yuan in the drawer.")
+    @OptionGroup var options: ClientOptions
+    @Argument var float: String
+    func run() throws {
+        let s = try options.call("POST", "/v1/shift/open", ShiftOpenRequest(float: float), as: ShiftView.self)
+        if !options.json { print("shift \(s.number ?? 0) open") }
+    }
+}

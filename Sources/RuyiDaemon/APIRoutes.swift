@@ -1,0 +1,155 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import RuyiAPI
+import RuyiCore
+import RuyiScanning
+
+/// The local API's routes (HTTP/1.1 + JSON on the Unix socket). Documented in `docs/api/openapi.json`; a test diffs
+/// this table against that document.
+enum APIRoutes {
+    /// Every route, as `METHOD /path` with `{param}` placeholders, in the order they are registered.
+    static let table: [String] = [
+        "GET /v1/status", "GET /v1/devices", "GET /v1/events",
+        "POST /v1/session", "DELETE /v1/session",
+        "GET /v1/shift", "POST /v1/shift/open",
+        "GET /v1/till", "POST /v1/till/scan", "POST /v1/till/lines/{line}/quantity", "DELETE /v1/till/lines/{line}",
+        "POST /v1/till/tender/cash", "POST /v1/till/cancel",
+    ]
+
+    static func router(_ d: DaemonContext) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: ErrorMiddleware(logger: d.logger))
+        router.get("/v1/status") { _, _ in try json(await d.status()) }
+        router.get("/v1/devices") { _, _ in try json(await d.devices()) }
+        router.get("/v1/events") { _, _ in events(d) }
+        router.post("/v1/session") { req, ctx in
+            let body = try await decode(SignInRequest.self, req, ctx, d)
+            return try await run { try await d.till.signIn(body) }
+        }
+        router.delete("/v1/session") { _, _ in
+            await d.till.signOut()
+            return Response(status: .noContent)
+        }
+        router.get("/v1/shift") { _, _ in try json(await d.till.shift()) }
+        router.post("/v1/shift/open") { req, ctx in
+            let body = try await decode(ShiftOpenRequest.self, req, ctx, d)
+            return try await run { try await d.till.openShift(body) }
+        }
+        router.get("/v1/till") { _, _ in try json(await d.till.view()) }
+        router.post("/v1/till/scan") { req, ctx in
+            let body = try await decode(ScanRequest.self, req, ctx, d)
+            return try await run { try await d.till.scan(bytes: Array(body.data.utf8)) }
+        }
+        router.post("/v1/till/lines/{line}/quantity") { req, ctx in
+            let line = try lineParameter(ctx)
+            let body = try await decode(QuantityRequest.self, req, ctx, d)
+            return try await run { try await d.till.setQuantity(line: line, body) }
+        }
+        router.delete("/v1/till/lines/{line}") { _, ctx in
+            let line = try lineParameter(ctx)
+            return try await run { try await d.till.void(line: line) }
+        }
+        router.post("/v1/till/tender/cash") { req, ctx in
+            let body = try await decode(CashTenderRequest.self, req, ctx, d)
+            return try await run { try await d.till.tenderCash(body) }
+        }
+        router.post("/v1/till/cancel") { _, _ in try await run { try await d.till.cancel() } }
+        if d.testHooks {
+            router.post("/v1/debug/stall") { req, _ in
+                let seconds = Double(req.uri.queryParameters.get("seconds") ?? "") ?? 1
+                Task { await d.till.stall(seconds: min(seconds, 30)) }
+                return Response(status: .accepted)
+            }
+        }
+        return router
+    }
+
+    static func lineParameter(_ ctx: BasicRequestContext) throws -> Int {
+        guard let s = ctx.parameters.get("line"), let n = Int(s), n > 0, n <= 10_000 else {
+            throw APIFailure(TillFailure(400, "till.no_such_line", field: "line"))
+        }
+        return n
+    }
+
+    static func run<T: Encodable & Sendable>(_ body: () async throws -> T) async throws -> Response {
+        do { return try json(try await body()) } catch let e as TillFailure { throw APIFailure(e) }
+    }
+
+    static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try WireCoding.encoder().encode(value)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ req: Request, _ ctx: BasicRequestContext, _ d: DaemonContext) async throws -> T {
+        var req = req
+        let buffer: ByteBuffer
+        do { buffer = try await req.collectBody(upTo: d.maxBodyBytes) } catch {
+            throw APIFailure(TillFailure(413, "api.body_too_large", Strings.text("api.body_too_large") + "（上限 \(d.maxBodyBytes / 1024) KB）"))
+        }
+        do { return try WireCoding.decoder().decode(T.self, from: Data(buffer.readableBytesView)) } catch {
+            throw APIFailure(TillFailure(400, "api.malformed_json", Strings.text("api.malformed_json") + "（\(Self.describe(error))）"))
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, _): "missing field \(key.stringValue)"
+        case DecodingError.typeMismatch(_, let c): "wrong type at \(c.codingPath.map(\.stringValue).joined(separator: "."))"
+        case DecodingError.valueNotFound(_, let c): "null at \(c.codingPath.map(\.stringValue).joined(separator: "."))"
+        default: "not JSON"
+        }
+    }
+
+    /// `GET /v1/events`: Server-Sent Events, one `event:`/`data:` pair per daemon event, until the client goes.
+    static func events(_ d: DaemonContext) -> Response {
+        let stream = d.events.listen()
+        return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+                        body: ResponseBody { writer in
+            try await writer.write(ByteBuffer(string: ": ruyid events\n\n"))
+            for await e in stream {
+                let data = (try? WireCoding.encoder().encode(e.fields)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+                try await writer.write(ByteBuffer(string: "id: \(e.seq)\nevent: \(e.name)\ndata: \(data)\n\n"))
+            }
+            try await writer.finish(nil)
+        })
+    }
+}
+
+/// A refusal on its way to the client as a JSON error body.
+struct APIFailure: Error {
+    let failure: TillFailure
+    init(_ f: TillFailure) { failure = f }
+}
+
+/// Turns every error into the JSON error body with its stable code; unknown routes too. Never leaks internals.
+struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let e as APIFailure {
+            return Self.body(e.failure)
+        } catch let e as HTTPError {
+            switch e.status {
+            case .notFound: return Self.body(TillFailure(404, "api.not_found"))
+            case .methodNotAllowed: return Self.body(TillFailure(405, "api.method_not_allowed"))
+            case .contentTooLarge: return Self.body(TillFailure(413, "api.body_too_large"))
+            default: return Self.body(TillFailure(Int(e.status.code), "api.internal"))
+            }
+        } catch {
+            logger.error("API request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            return Self.body(TillFailure(500, "api.internal"))
+        }
+    }
+
+    static func body(_ f: TillFailure) -> Response {
+        let data = (try? WireCoding.encoder().encode(APIErrorBody(code: f.code, message: f.message, field: f.field))) ?? Data()
+        return Response(status: HTTPResponse.Status(code: f.status), headers: [.contentType: "application/json; charset=utf-8"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,246 @@
+import Foundation
+import Glibc
+import Hummingbird
+import Logging
+import RuyiAPI
+import RuyiCore
+import RuyiLedger
+import RuyiPrinting
+import RuyiReceipts
+import RuyiScanning
+import RuyiUSB
+import ServiceLifecycle
+
+/// What the API handlers reach: the till, the devices, the events. Built once by `Daemon`.
+final class DaemonContext: Sendable {
+    let till: TillSession
+    let events: EventHub
+    let ledger: Ledger
+    let hub: ScannerHub?
+    let worker: PrintWorker
+    let terminalID: UUID
+    let logger: Logger
+    let testHooks: Bool
+    let maxBodyBytes: Int
+
+    init(till: TillSession, events: EventHub, ledger: Ledger, hub: ScannerHub?, worker: PrintWorker, terminalID: UUID, logger: Logger,
+         testHooks: Bool, maxBodyBytes: Int) {
+        self.till = till; self.events = events; self.ledger = ledger; self.hub = hub; self.worker = worker
+        self.terminalID = terminalID; self.logger = logger; self.testHooks = testHooks; self.maxBodyBytes = maxBodyBytes
+    }
+
+    func status() async -> StatusView {
+        let print = await worker.status()
+        let scanners = hub?.list().filter { if case .driving = $0.state { true } else { false } }.count ?? 0
+        let cashier = await till.cashierID
+        let lines = await till.lineCount
+        let shiftOpen = (try? ledger.shiftStatus())??.isOpen ?? false
+        let summary = Self.summary(shiftOpen: shiftOpen, print: print, scanners: scanners)
+        return StatusView(terminalId: terminalID.uuidString.lowercased(), version: Daemon.version, state: shiftOpen ? "selling" : "shift_closed",
+                          summary: summary, cashier: cashier, shiftOpen: shiftOpen, cartLines: lines,
+                          printer: print?.code ?? "printer.unknown", receiptsWaiting: print?.waiting ?? 0, scanners: scanners,
+                          unheardScans: hub?.events.unheardScans ?? 0)
+    }
+
+    /// "selling · printer ok · 2 receipts waiting · 1 scanner": what `systemctl status` shows.
+    static func summary(shiftOpen: Bool, print: PrintQueueStatus?, scanners: Int) -> String {
+        var parts = [shiftOpen ? "selling" : "shift closed"]
+        if let p = print {
+            parts.append(p.printer.problem == nil ? (p.spooling ? "printing to spool folder" : "printer ok") : p.englishMessage)
+            if p.waiting > 0 { parts.append("\(p.waiting) receipt\(p.waiting == 1 ? "" : "s") waiting") }
+        }
+        parts.append("\(scanners) scanner\(scanners == 1 ? "" : "s")")
+        return parts.joined(separator: " · ")
+    }
+
+    func devices() async -> DevicesView {
+        let scanners = (hub?.list() ?? []).map { s -> ScannerView in
+            let state: String
+            switch s.state {
+            case .driving: state = "driving"
+            case .unassigned: state = "unassigned"
+            case .awaitingConfirmation: state = "awaiting_confirmation"
+            case .failed(let why): state = "failed: \(why)"
+            case .gone: state = "gone"
+            }
+            return ScannerView(identity: s.identity.description, name: s.name, profile: s.family, transport: s.transport?.rawValue,
+                               state: state, scans: s.scans, problems: s.problems)
+        }
+        let print = await worker.status()
+        return DevicesView(scanners: scanners, printer: print?.message ?? "打印机状态未知", receiptsWaiting: print?.waiting ?? 0)
+    }
+}
+
+/// The composition root: configuration in, one ServiceGroup out — ledger → devices → printing → till → API →
+/// notifier — so SIGTERM shuts down in reverse and the ledger closes last.
+public enum Daemon {
+    public static let version = "0.6.0"
+
+    public struct Options: Sendable {
+        public var config: DaemonConfig
+        public var configFile: String?
+        public var stateDir: String
+        public var socket: String
+        public var testHooks = false
+        /// Test-only: PBKDF2 rounds of the seeded test ledger (the ledger does not record them per PIN yet).
+        public var testPinRounds: Int?
+        public init(config: DaemonConfig, configFile: String?, stateDir: String, socket: String) {
+            self.config = config; self.configFile = configFile; self.stateDir = stateDir; self.socket = socket
+        }
+    }
+
+    public static func run(_ options: Options, logger: Logger) async throws {
+        let c = options.config
+        let state = try StateDirectory(path: options.stateDir)
+        let terminalID = try state.terminalID()
+        let notifier = SystemdNotifier()
+        var log = Logger.module("daemon", c, logger)
+        log[metadataKey: "terminal"] = "\(terminalID.uuidString.lowercased())"
+        log.notice("ruyid starting", metadata: ["version": "\(version)", "state": "\(state.path)", "socket": "\(options.socket)",
+                                                "config": "\(options.configFile ?? "(embedded defaults)")"])
+
+        // 1. The ledger (opened and migrated before anything else; closed last).
+        var ledgerOptions = Ledger.Options()
+        if options.testHooks, let rounds = options.testPinRounds { ledgerOptions.pinRounds = rounds }
+        let ledger = try Ledger(path: state.ledgerPath, options: ledgerOptions)
+        // 2. Devices: libusb and the scanners (a terminal without USB still sells: typed codes work).
+        var usb: USBContext?
+        var hub: ScannerHub?
+        let devicesDir = c.devicesDir.isEmpty ? ScannerCatalog.defaultDevicesFolder() : c.devicesDir
+        if c.scannersEnabled {
+            do {
+                guard let dir = devicesDir else { throw ScannerProfileError(source: "devices", key: nil, problem: "no devices folder found") }
+                let catalog = try ScannerCatalog.load(devices: dir)
+                let context = try USBContext(logger: Logger.module("usb", c, log))
+                usb = context
+                hub = ScannerHub(context: context, catalog: catalog, assignments: try ScannerAssignments(file: state.assignmentsPath),
+                                 logger: Logger.module("scanner", c, log), readTimeoutMS: UInt32(c.scannerReadTimeoutMS))
+            } catch {
+                log.error("scanners are off: typed codes still sell", metadata: ["error": "\(error)"])
+            }
+        }
+        // 3. Printing: the durable queue's worker and its printer.
+        let profile = (devicesDir.flatMap { try? PrinterProfiles.load(directory: $0 + "/printers") } ?? [])
+            .first { $0.name.lowercased().contains(c.printerProfile.lowercased()) } ?? .generic80
+        let target: any PrintTarget
+        if c.printerKind == "cups" {
+            let server = c.cupsServer.hasPrefix("/") ? CUPSServer.socket(c.cupsServer) : CUPSServer(host: String(c.cupsServer.split(separator: ":").first ?? ""), port: Int32(c.cupsServer.split(separator: ":").last.flatMap { Int32($0) } ?? 631))
+            target = CUPSTarget(client: CUPSClient(server: server), queue: c.printerQueue)
+        } else {
+            target = try SpoolFolderTarget(directory: c.spoolDir.isEmpty ? state.spoolPath : c.spoolDir)
+        }
+        let worker = try PrintWorker(ledger: ledger, target: target, profile: profile)
+        // 4. The till.
+        let events = EventHub()
+        let till = try TillSession(ledger: ledger, journalPath: state.cartJournalPath, maxTender: Money(fen: Int64(c.maxTenderYuan) * 100),
+                                   store: StoreReceiptInfo(storeName: c.storeName, headerLines: [c.storeAddress, c.storePhone].filter { !$0.isEmpty }),
+                                   profile: profile, cashRounding: c.cashRoundingToJiao, events: events,
+                                   logger: Logger.module("till", c, log)) { worker.wake() }
+        let context = DaemonContext(till: till, events: events, ledger: ledger, hub: hub, worker: worker, terminalID: terminalID,
+                                    logger: Logger.module("api", c, log), testHooks: options.testHooks, maxBodyBytes: c.maxBodyKB * 1024)
+        // 5. The API on its Unix socket; READY=1 once it is bound (the ledger is open and migrated by then).
+        try prepareSocket(options.socket)
+        let socketGroup = c.socketGroup
+        let readyLog = log
+        let app = Application(router: APIRoutes.router(context),
+                              configuration: .init(address: .unixDomainSocket(path: options.socket), serverName: "ruyid"),
+                              onServerRunning: { _ in
+            chmod(options.socket, 0o660)
+            if !socketGroup.isEmpty, let g = getgrnam(socketGroup) { chown(options.socket, UInt32.max, g.pointee.gr_gid) }
+            notifier?.notify("READY=1\nSTATUS=\(await context.status().summary)")
+            readyLog.notice("ruyid ready", metadata: ["socket": "\(options.socket)"])
+        }, logger: Logger.module("api", c, log))
+
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: LedgerService(ledger: ledger, logger: log))]
+        if let usb { services.append(.init(service: usb)) }
+        if let hub { services.append(.init(service: hub)); services.append(.init(service: ScanRouter(hub: hub, till: till, events: events, logger: log))) }
+        services.append(.init(service: PrintService(worker: worker)))
+        services.append(.init(service: app))
+        services.append(.init(service: NotifierService(notifier: notifier, context: context, till: till, logger: log)))
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: log))
+        try await group.run()
+        unlink(options.socket)
+        log.notice("ruyid stopped cleanly")
+    }
+
+    /// A socket file left by a killed ruyid is removed; one a running ruyid answers on is not (two daemons must not share a till).
+    static func prepareSocket(_ path: String) throws {
+        let dir = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &addr.sun_path) { p in for (i, b) in path.utf8.enumerated() where i < p.count - 1 { p[i] = b } }
+        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+        if rc == 0 { throw DaemonError("another ruyid is already answering on \(path): stop it first") }
+        unlink(path)
+    }
+}
+
+public struct DaemonError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ d: String) { description = d }
+}
+
+extension Logger {
+    /// A module's logger with its level from `[log] levels` (else `[log] level`).
+    static func module(_ name: String, _ c: DaemonConfig, _ base: Logger) -> Logger {
+        var l = base
+        l[metadataKey: "module"] = "\(name)"
+        l.logLevel = Logger.Level(rawValue: c.logLevels[name] ?? c.logLevel) ?? .info
+        return l
+    }
+}
+
+/// Keeps the ledger open while the daemon runs; closes it last (it is the first service, so shutdown reaches it last).
+struct LedgerService: Service {
+    let ledger: Ledger
+    let logger: Logger
+    func run() async throws {
+        try? await gracefulShutdown()
+        logger.notice("ledger closing")
+    }
+}
+
+/// The print worker as a service.
+struct PrintService: Service {
+    let worker: PrintWorker
+    func run() async throws {
+        // The worker prints until its task is cancelled: cancel it when shutdown begins (a receipt being sent is
+        // resolved on the next start, never lost).
+        let task = Task { await worker.run() }
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler { await task.value } onGracefulShutdown: { task.cancel() }
+        } onCancel: { task.cancel() }
+        await worker.close()
+    }
+}
+
+/// Scans from every driven scanner go to the till session, in order.
+struct ScanRouter: Service {
+    let hub: ScannerHub
+    let till: TillSession
+    let events: EventHub
+    let logger: Logger
+    func run() async throws {
+        for await event in hub.events.listen().cancelOnGracefulShutdown() {
+            switch event {
+            case .scan(let scan):
+                do {
+                    let outcome = try await till.scan(bytes: scan.data, symbology: scan.symbology)
+                    logger.debug("scan added a line", metadata: ["scanner": "\(scan.device)", "line": "\(outcome.line?.line ?? 0)"])
+                } catch {
+                    events.publish(name: "warning", ["code": error.code, "message": error.message, "scanner": scan.device.description])
+                }
+            case .device(let s):
+                events.publish(name: "scanner", ["scanner": s.identity.description, "state": "\(s.state)"])
+            case .problem(let id, let p):
+                events.publish(name: "scanner_problem", ["scanner": id.description, "code": p.code])
+            case .report:
+                break
+            }
+        }
+    }
+}

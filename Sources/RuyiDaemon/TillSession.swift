@@ -1,0 +1,350 @@
+import Foundation
+import Logging
+import RuyiAPI
+import RuyiCore
+import RuyiLedger
+import RuyiPrinting
+import RuyiReceipts
+
+/// Why a till request was refused: the HTTP status, a stable code, words for people. Nothing was changed.
+public struct TillFailure: Error, Hashable, Sendable, CustomStringConvertible {
+    public var status: Int
+    public var code: String
+    public var message: String
+    public var field: String?
+
+    init(_ status: Int, _ code: String, _ message: String? = nil, field: String? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message ?? Strings.text(code)
+        self.field = field
+    }
+
+    public var description: String { "\(code): \(message)" }
+
+    static func cart(_ e: CartError) -> TillFailure {
+        switch e {
+        case .unknownLine, .lineVoided: TillFailure(404, e.code, Strings.text("till.no_such_line") + "（\(e.description)）")
+        case .emptyCart, .nothingToPay: TillFailure(409, e.code, Strings.text("till.cart_empty"))
+        case .quantityNotPositive, .quantityTooLarge, .unitMismatch: TillFailure(400, e.code, Strings.text("till.bad_quantity") + "（\(e.description)）")
+        default: TillFailure(409, e.code, Strings.text("till.not_allowed") + "（\(e.description)）")
+        }
+    }
+}
+
+/// The till session: the one open cart of this terminal, its cashier, and every change to it.
+///
+/// The cart is journaled (written whole, atomically) on every change, so a stop of any kind — SIGTERM, SIGKILL — loses
+/// nothing: the next start restores it. The journal is not fsynced (a scan must stay far below a millisecond); what a
+/// power cut can lose is the last scans of an unpaid cart, never a committed sale (the ledger fsyncs those).
+public actor TillSession {
+    let ledger: Ledger
+    let interpreter: BarcodeInterpreter
+    let journalPath: String
+    let maxTender: Money
+    let store: StoreReceiptInfo
+    let composer: ReceiptComposer
+    let cashRounding: Bool
+    let logger: Logger
+    /// Called after a sale committed (wakes the print worker).
+    let committed: @Sendable () -> Void
+    public let events: EventHub
+    private(set) var cart: Cart
+    private(set) var cashier: Cashier?
+    private var lastScan: Date?
+
+    public init(ledger: Ledger, journalPath: String, maxTender: Money, store: StoreReceiptInfo, profile: PrinterProfile,
+                cashRounding: Bool, events: EventHub, logger: Logger, committed: @escaping @Sendable () -> Void) throws {
+        self.ledger = ledger
+        self.interpreter = try BarcodeInterpreter(referenceYear: Calendar(identifier: .gregorian).component(.year, from: Date()))
+        self.journalPath = journalPath
+        self.maxTender = maxTender
+        self.store = store
+        self.composer = try ReceiptComposer(profile: profile)
+        self.cashRounding = cashRounding
+        self.events = events
+        self.logger = logger
+        self.committed = committed
+        var restored = Cart(cashRoundingToJiao: cashRounding)
+        if let data = FileManager.default.contents(atPath: journalPath) {
+            do {
+                let journal = try JSONDecoder().decode(CartJournal.self, from: data)
+                if case .open = journal.cart.state {
+                    restored = journal.cart
+                    logger.notice("open cart restored from the journal", metadata: ["lines": "\(journal.cart.lines.count)"])
+                }
+                if let id = journal.cashier, let c = try ledger.cashiers().first(where: { $0.id == id && $0.active }) { cashier = c }
+            } catch {
+                // Keep the damaged journal for a technician; start with an empty cart rather than refuse to sell.
+                let kept = journalPath + ".damaged-\(Int(Date().timeIntervalSince1970))"
+                try? FileManager.default.moveItem(atPath: journalPath, toPath: kept)
+                logger.error("the open cart's journal could not be read; kept it and started an empty cart", metadata: ["kept": "\(kept)", "error": "\(error)"])
+            }
+        }
+        cart = restored
+    }
+
+    struct CartJournal: Codable {
+        var cart: Cart
+        var cashier: String?
+    }
+
+    private func journal() {
+        do {
+            let data = try JSONEncoder().encode(CartJournal(cart: cart, cashier: cashier?.id))
+            try data.write(to: URL(fileURLWithPath: journalPath), options: .atomic)
+        } catch {
+            logger.error("cannot journal the open cart", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// The watchdog's proof of life: it only returns while the till can process requests.
+    public func heartbeat() -> Bool { true }
+
+    /// Test hook: block the till for `seconds` (the watchdog test). Only reachable when ruyid runs with test hooks.
+    func stall(seconds: Double) { Thread.sleep(forTimeInterval: seconds) }
+
+    // MARK: Views
+
+    public func view() -> CartView {
+        let sold = (try? cart.soldLines()) ?? []
+        let amounts = Dictionary(uniqueKeysWithValues: sold.map { ($0.line.id, $0.amount) })
+        let totals = try? cart.totals()
+        let lines = cart.lines.map { l in
+            CartLineView(line: l.id, name: l.name, barcode: l.barcode, quantity: Self.quantityText(l.quantity),
+                         unit: l.quantity.unit == .kilogram ? "kg" : "件", unitPrice: l.unitPrice.formatted,
+                         amount: (amounts[l.id] ?? (try? l.quantity.price(at: l.unitPrice)) ?? .zero()).formatted, voided: l.voided)
+        }
+        let state: String
+        switch cart.state {
+        case .open: state = "open"
+        case .awaitingPayment: state = "awaiting_payment"
+        case .completed: state = "completed"
+        case .cancelled: state = "cancelled"
+        }
+        return CartView(state: state, lines: lines, total: totals?.total.formatted ?? "0.00", due: totals?.due.formatted ?? "0.00",
+                        paid: totals?.paid.formatted ?? "0.00")
+    }
+
+    static func quantityText(_ q: Quantity) -> String {
+        guard q.unit == .kilogram else { return String(q.amount) }
+        let g = q.amount.magnitude, frac = String(g % 1000)
+        return (q.amount < 0 ? "-" : "") + "\(g / 1000)." + String(repeating: "0", count: 3 - frac.count) + frac
+    }
+
+    public var cashierID: String? { cashier?.id }
+    public var lineCount: Int { cart.lines.filter { !$0.voided }.count }
+
+    // MARK: Session
+
+    public func signIn(_ request: SignInRequest) throws(TillFailure) -> SessionView {
+        do {
+            let c = try ledger.authenticate(cashier: request.cashier, pin: request.pin)
+            cashier = c
+            journal()
+            logger.notice("cashier signed in", metadata: ["cashier": "\(c.id)"])
+            return SessionView(cashier: c.id, name: c.name, role: c.role.rawValue)
+        } catch let e as LedgerError where e.code == "ledger.locked_out" {
+            throw TillFailure(423, "auth.locked", Strings.text("auth.locked") + "（\(e.message)）")
+        } catch {
+            logger.warning("sign-in refused", metadata: ["cashier": "\(request.cashier)"])
+            throw TillFailure(401, "auth.wrong_pin")
+        }
+    }
+
+    public func signOut() {
+        cashier = nil
+        journal()
+    }
+
+    private func requireCashier() throws(TillFailure) -> Cashier {
+        guard let cashier else { throw TillFailure(401, "auth.sign_in_required") }
+        return cashier
+    }
+
+    public func openShift(_ request: ShiftOpenRequest) throws(TillFailure) -> ShiftView {
+        let c = try requireCashier()
+        let float: Money
+        do { float = try Money.parse(request.float) } catch { throw TillFailure(400, "till.bad_amount", Strings.text("till.bad_amount") + "（\(error)）", field: "float") }
+        guard float <= maxTender else { throw TillFailure(400, "till.amount_too_large", field: "float") }
+        do {
+            let s = try ledger.openShift(cashier: c.id, float: float)
+            return ShiftView(open: s.isOpen, number: s.shift, openedBy: c.id)
+        } catch let e as LedgerError {
+            throw TillFailure(409, e.code, e.message)
+        } catch {
+            throw TillFailure(500, "api.internal")
+        }
+    }
+
+    public func shift() -> ShiftView {
+        let s = try? ledger.shiftStatus()
+        return ShiftView(open: s?.isOpen ?? false, number: s?.shift, openedBy: nil)
+    }
+
+    // MARK: Scans
+
+    /// A scan from a scanner or typed digits: product → line; weighed label → weighed line; payment code → not yet;
+    /// anything else → the cashier is asked. Nothing is added on failure.
+    public func scan(bytes: [UInt8], symbology: Symbology? = nil) throws(TillFailure) -> ScanOutcome {
+        _ = try requireCashier()
+        lastScan = Date()
+        let result: ScanResult
+        do { result = try interpreter.interpret(bytes: bytes, symbology: symbology) } catch {
+            events.publish(name: "scan", ["outcome": "misread", "detail": "\(error)"])
+            throw TillFailure(422, error.reason == .empty ? "till.empty_code" : "till.misread", Strings.text("till.misread") + "（\(error)）")
+        }
+        let line: CartLine
+        do {
+            switch result.meaning {
+            case .product(let code):
+                line = try add(key: code.gtin, barcode: result.text, quantity: nil)
+            case .gs1(let elements):
+                guard let gtin = elements.first(where: { $0.ai == "01" || $0.ai == "02" }), case .text(let g) = gtin.value else {
+                    throw TillFailure(422, "till.other_code")
+                }
+                line = try add(key: g, barcode: result.text, quantity: nil)
+            case .variableMeasure(let label):
+                line = try addWeighed(label, barcode: result.text)
+            case .payment:
+                events.publish(name: "scan", ["outcome": "payment_code"])
+                throw TillFailure(409, "till.payment_code")
+            case .member, .coupon, .moduleClaimed:
+                throw TillFailure(422, "till.other_code")
+            case .unknown:
+                events.publish(name: "scan", ["outcome": "unknown_code", "code": result.text])
+                throw TillFailure(404, "till.unknown_code")
+            }
+        } catch let e as TillFailure {
+            throw e
+        } catch let e as CartError {
+            throw TillFailure.cart(e)
+        } catch {
+            throw TillFailure(500, "api.internal")
+        }
+        journal()
+        let v = view()
+        let lv = v.lines.first { $0.line == line.id }
+        events.publish(name: "cart", ["change": "line_added", "line": "\(line.id)"])
+        return ScanOutcome(outcome: "line_added", message: Strings.text("till.line_added") + "：\(line.name)", line: lv, cart: v)
+    }
+
+    private func add(key: String, barcode: String, quantity: Quantity?) throws -> CartLine {
+        guard let found = try ledger.product(barcode: key) ?? ledger.product(barcode: barcode) else {
+            events.publish(name: "scan", ["outcome": "unknown_code", "code": barcode])
+            throw TillFailure(404, "till.unknown_code")
+        }
+        guard found.product.active else { throw TillFailure(409, "till.not_for_sale") }
+        return try cart.add(found.product, quantity: quantity ?? Quantity(found.packQuantity, found.product.unit), barcode: barcode,
+                            taxRateBasisPoints: found.taxRateBasisPoints)
+    }
+
+    private func addWeighed(_ label: VariableMeasureCode, barcode: String) throws -> CartLine {
+        guard let product = try ledger.product(plu: label.plu) else {
+            events.publish(name: "scan", ["outcome": "unknown_code", "code": barcode])
+            throw TillFailure(404, "till.unknown_code", Strings.text("till.unknown_code") + "（PLU \(label.plu)）")
+        }
+        if let grams = label.grams {
+            return try cart.add(product, quantity: .grams(grams), barcode: barcode)
+        }
+        // A price-only label: the weight is the price over the price per kg, exactly, or the label is not this product's.
+        guard let price = label.price, product.unit == .kilogram, product.price.minorUnits > 0,
+              (price.minorUnits * 1000) % product.price.minorUnits == 0 else {
+            throw TillFailure(422, "till.misread", "秤签的价格和这个商品的单价对不上，请重新称重（PLU \(label.plu)）")
+        }
+        return try cart.add(product, quantity: .grams(price.minorUnits * 1000 / product.price.minorUnits), barcode: barcode)
+    }
+
+    // MARK: Cart changes
+
+    public func setQuantity(line: Int, _ request: QuantityRequest) throws(TillFailure) -> CartView {
+        _ = try requireCashier()
+        guard let l = cart.lines.first(where: { $0.id == line }) else { throw TillFailure(404, "till.no_such_line", field: "line") }
+        let q: Quantity
+        if l.quantity.unit == .kilogram {
+            guard let grams = Self.parseKilograms(request.quantity) else { throw TillFailure(400, "till.bad_quantity", field: "quantity") }
+            q = .grams(grams)
+        } else {
+            guard let n = Int64(request.quantity), n > 0, n <= 9999 else { throw TillFailure(400, "till.bad_quantity", field: "quantity") }
+            q = .pieces(n)
+        }
+        do { try cart.setQuantity(line: line, to: q) } catch { throw TillFailure.cart(error) }
+        journal()
+        events.publish(name: "cart", ["change": "quantity", "line": "\(line)"])
+        return view()
+    }
+
+    static func parseKilograms(_ s: String) -> Int64? {
+        let parts = s.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), let whole = Int64(parts[0]), whole >= 0, whole < 1000 else { return nil }
+        var grams = whole * 1000
+        if parts.count == 2 {
+            let frac = parts[1]
+            guard frac.count <= 3, frac.allSatisfy(\.isNumber), let f = Int64(frac.padding(toLength: 3, withPad: "0", startingAt: 0)) else { return nil }
+            grams += f
+        }
+        return grams > 0 ? grams : nil
+    }
+
+    public func void(line: Int) throws(TillFailure) -> CartView {
+        _ = try requireCashier()
+        do { try cart.voidLine(line) } catch { throw TillFailure.cart(error) }
+        journal()
+        events.publish(name: "cart", ["change": "void", "line": "\(line)"])
+        return view()
+    }
+
+    public func cancel() throws(TillFailure) -> CartView {
+        _ = try requireCashier()
+        do { try cart.cancel() } catch { throw TillFailure.cart(error) }
+        cart = Cart(cashRoundingToJiao: cashRounding)
+        journal()
+        events.publish(name: "cart", ["change": "cancelled"])
+        return view()
+    }
+
+    /// Cash handed over. When it covers what is due, the sale is committed (one ledger transaction, with its receipt)
+    /// and a new cart starts; the change is in the answer.
+    public func tenderCash(_ request: CashTenderRequest) throws(TillFailure) -> TenderOutcome {
+        let c = try requireCashier()
+        let amount: Money
+        do { amount = try Money.parse(request.amount) } catch {
+            throw TillFailure(400, "till.bad_amount", Strings.text("till.bad_amount") + "（\(error)）", field: "amount")
+        }
+        guard amount.isPositive else { throw TillFailure(400, "till.bad_amount", field: "amount") }
+        guard amount <= maxTender else { throw TillFailure(400, "till.amount_too_large", field: "amount") }
+        guard (try? ledger.shiftStatus())??.isOpen == true else { throw TillFailure(409, "till.shift_closed") }
+        var next = cart
+        do { try next.tenderCash(amount) } catch { throw TillFailure.cart(error) }
+        guard let totals = try? next.totals(), totals.paid >= totals.due else {
+            cart = next
+            journal()
+            events.publish(name: "cart", ["change": "tender"])
+            return TenderOutcome(done: nil, cart: view())
+        }
+        let completed: CompletedSale
+        do { completed = try next.complete() } catch { throw TillFailure.cart(error) }
+        let committedSale: CommittedSale
+        do {
+            committedSale = try ledger.commitSale(completed, cashier: c.id, receipt: SaleReceipt.freezer(store: store))
+        } catch let e as LedgerError {
+            throw TillFailure(e.code == "ledger.no_open_shift" ? 409 : 500, e.code, e.message)
+        } catch {
+            throw TillFailure(500, "api.internal")
+        }
+        // Committed: the cart is done whatever happens next.
+        cart = Cart(cashRoundingToJiao: cashRounding)
+        journal()
+        committed()
+        let change = completed.payments.reduce(Money.zero()) { (try? $0 + $1.change) ?? $0 }
+        var preview = ""
+        if let data = try? ledger.sale(committedSale.id) {
+            preview = composer.preview(SaleReceipt(data, committed: committedSale, store: store).document())
+        }
+        events.publish(name: "sale", ["sale": committedSale.id.uuidString.lowercased(), "receipt": "\(committedSale.receipt)"])
+        logger.info("sale committed", metadata: ["sale": "\(committedSale.id)", "total": "\(completed.totals.total)", "cashier": "\(c.id)"])
+        return TenderOutcome(done: SaleDoneView(sale: committedSale.id.uuidString.lowercased(), receipt: committedSale.receipt,
+                                                total: completed.totals.total.formatted, change: change.formatted, preview: preview),
+                             cart: view())
+    }
+}

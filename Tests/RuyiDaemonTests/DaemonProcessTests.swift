@@ -1,0 +1,250 @@
+import Foundation
+import Glibc
+import RuyiAPI
+import RuyiClient
+import RuyiLedger
+import RuyiTestKit
+import Testing
+
+/// A datagram socket standing in for systemd's `$NOTIFY_SOCKET`: records every message with its arrival time.
+final class NotifySocket: @unchecked Sendable {
+    let name: String
+    private let fd: Int32
+    private let lock = NSLock()
+    private var messages: [(Date, String)] = []
+
+    /// `abstract`: an abstract-namespace name (`@…`), as systemd uses too.
+    init(directory: String, abstract: Bool = false) throws {
+        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        name = abstract ? "@ruyi-notify-\(UUID().uuidString.prefix(8))" : directory + "/notify.sock"
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        var bytes = Array(name.utf8)
+        if abstract { bytes[0] = 0 }
+        withUnsafeMutableBytes(of: &addr.sun_path) { p in for (i, b) in bytes.enumerated() { p[i] = b } }
+        let len = socklen_t(MemoryLayout<sa_family_t>.size + bytes.count + (abstract ? 0 : 1))
+        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        guard rc == 0 else { throw TestKitError("bind \(name): errno \(errno)") }
+        var tv = timeval(tv_sec: 0, tv_usec: 100_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        Thread.detachNewThread { [weak self] in
+            var buf = [UInt8](repeating: 0, count: 4096)
+            while let self {
+                let n = recv(self.fd, &buf, buf.count, 0)
+                if n > 0 { self.lock.withLock { self.messages.append((Date(), String(decoding: buf[0..<n], as: UTF8.self))) } }
+                if self.closed { return }
+            }
+        }
+    }
+
+    private var _closed = false
+    var closed: Bool { lock.withLock { _closed } }
+    func close() { lock.withLock { _closed = true } }
+
+    var all: [(Date, String)] { lock.withLock { messages } }
+
+    func waitFor(_ text: String, timeout: Double) -> Date? {
+        let end = Date().addingTimeInterval(timeout)
+        while Date() < end {
+            if let m = all.first(where: { $0.1.contains(text) }) { return m.0 }
+            usleep(10_000)
+        }
+        return nil
+    }
+}
+
+/// A real ruyid in a child process, on a seeded ledger, with a fake NOTIFY_SOCKET.
+final class DaemonUnderTest: @unchecked Sendable {
+    let dir: TemporaryDirectory
+    let socket: String
+    let notify: NotifySocket
+    var process: ChildProcess?
+    let watchdogUSec: Int
+
+    init(seed: Bool = true, watchdogUSec: Int = 0, abstractNotify: Bool = false) throws {
+        dir = try TemporaryDirectory(prefix: "ruyid")
+        socket = dir.file("ruyid.sock")
+        notify = try NotifySocket(directory: dir.path, abstract: abstractNotify)
+        self.watchdogUSec = watchdogUSec
+        if seed {
+            try FileManager.default.createDirectory(atPath: dir.file("state"), withIntermediateDirectories: true)
+            // Cheap PIN hashing for the seeded ledger; ruyid is told the same rounds (the ledger does not store them yet).
+            _ = try StoreFixture.open(dir.file("state/ledger.sqlite"), clock: SystemClock(), random: SystemRandomSource())
+        }
+    }
+
+    var log: String { (try? String(contentsOfFile: dir.file("ruyid.log"), encoding: .utf8)) ?? "" }
+
+    /// Starts ruyid and waits (bounded) for READY=1.
+    @discardableResult
+    func start(extra: [String] = []) throws -> Date? {
+        var env = ["NOTIFY_SOCKET": notify.name, "RUYI_DEVICES": Self.devices]
+        if watchdogUSec > 0 { env["WATCHDOG_USEC"] = String(watchdogUSec) }
+        let before = notify.all.count
+        process = try ChildProcess(try BuiltProducts.executable("ruyid"),
+                                   ["--state-dir", dir.file("state"), "--socket", socket, "--test-hooks",
+                                    "--test-pin-rounds", String(StoreFixture.options().pinRounds)] + extra,
+                                   environment: env, stdout: dir.file("ruyid.out"), stderr: dir.file("ruyid.log"))
+        let end = Date().addingTimeInterval(15)
+        while Date() < end {
+            if let m = notify.all.dropFirst(before).first(where: { $0.1.contains("READY=1") }) { return m.0 }
+            if process?.wait(timeout: 0) != nil { return nil }
+            usleep(10_000)
+        }
+        return nil
+    }
+
+    static let devices = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("devices").path
+
+    var client: APIClient { APIClient(socketPath: socket, timeoutSeconds: 5) }
+
+    func call(_ method: String, _ path: String, _ json: String? = nil) throws -> (Int, [String: Any]) {
+        let r = try client.send(method, path, body: json.map { Data($0.utf8) })
+        let o = (try? JSONSerialization.jsonObject(with: r.body)) as? [String: Any] ?? [:]
+        return (r.status, o)
+    }
+
+    func stop() {
+        process?.stop(grace: 5)
+        notify.close()
+    }
+}
+
+@Suite(.serialized) struct DaemonProcessTests {
+    @Test func readyOnlyOnceTheSocketAnswersAndSIGTERMExitsZero() throws {
+        let d = try DaemonUnderTest(abstractNotify: true)
+        defer { d.stop() }
+        let ready = try #require(try d.start(), "no READY=1: \(d.log)")
+        // READY=1 came after the socket was bound: the API answers at once.
+        let (status, body) = try d.call("GET", "/v1/status")
+        #expect(status == 200 && body["version"] as? String != nil && ready <= Date())
+        #expect((body["terminal_id"] as? String).flatMap(UUID.init(uuidString:)) != nil)
+        #expect(d.notify.all.contains { $0.1.contains("STATUS=") })
+        d.process?.signal(SIGTERM)
+        #expect(d.process?.wait(timeout: 10) == 0, "\(d.log)")
+        #expect(d.notify.waitFor("STOPPING=1", timeout: 2) != nil)
+        #expect(d.log.contains("ruyid stopped cleanly"))
+        #expect(!FileManager.default.fileExists(atPath: d.socket))
+    }
+
+    @Test func terminalIDIsKeptAcrossRestarts() throws {
+        let d = try DaemonUnderTest()
+        defer { d.stop() }
+        try #require(try d.start() != nil, "\(d.log)")
+        let first = try d.call("GET", "/v1/status").1["terminal_id"] as? String
+        d.process?.stop()
+        try #require(try d.start() != nil, "\(d.log)")
+        #expect(try d.call("GET", "/v1/status").1["terminal_id"] as? String == first)
+    }
+
+    @Test func watchdogPingsStopWhileTheTillIsStuck() throws {
+        let d = try DaemonUnderTest(watchdogUSec: 400_000) // pings every 200 ms
+        defer { d.stop() }
+        try #require(try d.start() != nil, "\(d.log)")
+        #expect(d.notify.waitFor("WATCHDOG=1", timeout: 2) != nil)
+        // Stall the till loop for 1.5 s: no WATCHDOG=1 may arrive for twice the interval (0.8 s) — here, the whole stall.
+        let (status, _) = try d.call("POST", "/v1/debug/stall?seconds=1.5")
+        #expect(status == 202)
+        let stalled = Date()
+        usleep(1_300_000)
+        let during = d.notify.all.filter { $0.1.contains("WATCHDOG=1") && $0.0 > stalled.addingTimeInterval(0.25) && $0.0 < stalled.addingTimeInterval(1.3) }
+        #expect(during.isEmpty, "pings while the till was stuck: \(during.map(\.0))")
+        // …and they come back once it answers again.
+        usleep(800_000)
+        #expect(d.notify.all.contains { $0.1.contains("WATCHDOG=1") && $0.0 > stalled.addingTimeInterval(1.5) })
+    }
+
+    @Test func aSaleThroughTheAPIAndTheClient() throws {
+        let d = try DaemonUnderTest()
+        defer { d.stop() }
+        try #require(try d.start() != nil, "\(d.log)")
+        let ruyi = try BuiltProducts.executable("ruyi")
+        let env = ["RUYI_SOCKET": d.socket]
+        #expect(try ChildProcess.run(ruyi, ["scan", "6901234567892"], environment: env).status == 1, "sign-in first")
+        var r = try ChildProcess.run(ruyi, ["signin", StoreFixture.cashier, "--pin", "1234"], environment: env)
+        #expect(r.status == 0, "\(r.output)")
+        r = try ChildProcess.run(ruyi, ["scan", "6901234567892"], environment: env)
+        #expect(r.status == 0 && r.output.contains("可口可乐"), "\(r.output)")
+        // A weighed apple: 18-digit label, PLU 1001, 0.350 kg.
+        r = try ChildProcess.run(ruyi, ["scan", "6901234567892"], environment: env)
+        r = try ChildProcess.run(ruyi, ["qty", "2", "3"], environment: env)
+        #expect(r.status == 0, "\(r.output)")
+        r = try ChildProcess.run(ruyi, ["void", "1"], environment: env)
+        #expect(r.status == 0 && r.output.contains("已撤销"), "\(r.output)")
+        r = try ChildProcess.run(ruyi, ["scan", "1234"], environment: env)
+        #expect(r.status == 1 && r.output.contains("till."), "\(r.output)")
+        let cart = try d.call("GET", "/v1/till").1
+        let due = cart["due"] as? String
+        r = try ChildProcess.run(ruyi, ["pay", "cash", "100"], environment: env)
+        #expect(r.status == 0 && r.output.contains("找零"), "\(r.output)")
+        let (_, after) = try d.call("GET", "/v1/till")
+        #expect((after["lines"] as? [Any])?.isEmpty == true, "a new cart after the sale")
+        #expect(due != nil)
+        r = try ChildProcess.run(ruyi, ["status", "--json"], environment: env)
+        #expect(r.status == 0 && r.output.contains("\"receipts_waiting\""))
+    }
+
+    @Test func theOpenCartSurvivesSIGKILLAndSIGTERM() throws {
+        let d = try DaemonUnderTest()
+        defer { d.stop() }
+        try #require(try d.start() != nil, "\(d.log)")
+        _ = try d.call("POST", "/v1/session", #"{"cashier":"c1","pin":"1234"}"#)
+        #expect(try d.call("POST", "/v1/till/scan", #"{"data":"6901234567892"}"#).0 == 200)
+        #expect(try d.call("POST", "/v1/till/scan", #"{"data":"036000291452"}"#).0 == 200)
+        d.process?.signal(SIGKILL)
+        _ = d.process?.wait(timeout: 5)
+        try #require(try d.start() != nil, "\(d.log)")
+        var lines = try d.call("GET", "/v1/till").1["lines"] as? [[String: Any]] ?? []
+        #expect(lines.map { $0["barcode"] as? String } == ["6901234567892", "036000291452"], "after SIGKILL")
+        #expect(try d.call("POST", "/v1/till/lines/1/quantity", #"{"quantity":"3"}"#).0 == 200)
+        d.process?.signal(SIGTERM)
+        #expect(d.process?.wait(timeout: 10) == 0)
+        try #require(try d.start() != nil, "\(d.log)")
+        lines = try d.call("GET", "/v1/till").1["lines"] as? [[String: Any]] ?? []
+        #expect(lines.first?["quantity"] as? String == "3", "after SIGTERM")
+        #expect(try d.call("GET", "/v1/status").1["cashier"] as? String == "c1", "the signed-in cashier is restored too")
+    }
+
+    @Test func badRequestsGetSpecificErrorsAndChangeNothing() throws {
+        let d = try DaemonUnderTest()
+        defer { d.stop() }
+        try #require(try d.start() != nil, "\(d.log)")
+        _ = try d.call("POST", "/v1/session", #"{"cashier":"c1","pin":"1234"}"#)
+        #expect(try d.call("POST", "/v1/till/scan", #"{"data":"6901234567892"}"#).0 == 200)
+        let before = try d.call("GET", "/v1/till").1 as NSDictionary
+        func code(_ r: (Int, [String: Any])) -> String? { (r.1["error"] as? [String: Any])?["code"] as? String }
+        var r = try d.call("GET", "/v1/no/such/thing")
+        #expect(r.0 == 404 && code(r) == "api.not_found")
+        r = try d.call("POST", "/v1/till/scan", "{not json")
+        #expect(r.0 == 400 && code(r) == "api.malformed_json")
+        r = try d.call("POST", "/v1/till/scan", #"{"text":"690"}"#)
+        #expect(r.0 == 400 && code(r) == "api.malformed_json")
+        r = try d.call("POST", "/v1/till/scan", #"{"data":""# + String(repeating: "9", count: 2 * 1024 * 1024) + #""}"#)
+        #expect(r.0 == 413 && code(r) == "api.body_too_large")
+        r = try d.call("POST", "/v1/till/tender/cash", #"{"amount":"-5"}"#)
+        #expect(r.0 == 400 && code(r) == "till.bad_amount")
+        r = try d.call("POST", "/v1/till/tender/cash", #"{"amount":"99999999"}"#)
+        #expect(r.0 == 400 && code(r) == "till.amount_too_large")
+        r = try d.call("POST", "/v1/till/lines/9/quantity", #"{"quantity":"2"}"#)
+        #expect(r.0 == 404)
+        r = try d.call("POST", "/v1/till/lines/1/quantity", #"{"quantity":"-2"}"#)
+        #expect(r.0 == 400 && code(r) == "till.bad_quantity")
+        r = try d.call("POST", "/v1/session", #"{"cashier":"c1","pin":"0000"}"#)
+        #expect(r.0 == 401 && code(r) == "auth.wrong_pin")
+        #expect((r.1["error"] as? [String: Any])?["message"] as? String == "工号或密码不对", "people read Chinese")
+        #expect(try d.call("GET", "/v1/till").1 as NSDictionary == before, "nothing half-done")
+        // The daemon is still fine.
+        #expect(try d.call("POST", "/v1/till/scan", #"{"data":"6901234567892"}"#).0 == 200)
+    }
+
+    @Test func aBadConfigIsRefusedWithItsLineAndTheDaemonDoesNotStart() throws {
+        let d = try DaemonUnderTest(seed: false)
+        defer { d.stop() }
+        try "[till]\nmax_tender_yuan = 10\n[scanner]\nenabled = false\n".write(toFile: d.dir.file("ruyid.toml"), atomically: true, encoding: .utf8)
+        #expect(try d.start(extra: ["--config", d.dir.file("ruyid.toml")]) == nil)
+        #expect(d.process?.wait(timeout: 5) == 78)
+        #expect(d.log.contains("ruyid.toml:3: scanner: unknown section"), "\(d.log)")
+        #expect(!FileManager.default.fileExists(atPath: d.socket))
+    }
+}
