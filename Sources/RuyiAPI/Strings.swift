@@ -29,6 +29,11 @@ public enum Strings {
         "till.not_allowed": ("现在不能这样操作", "not possible in the cart's current state"),
         "till.cart_empty": ("购物车是空的", "the cart is empty"),
         "till.shift_closed": ("还没开班，请先开班", "no shift is open; open one first"),
+        "auth.owner_required": ("这个操作需要老板登录", "the owner must be signed in for this"),
+        "setup.already_done": ("已经设置过老板账号了", "the owner account exists already"),
+        "setup.bad_pin": ("密码要 4 到 12 位数字", "the PIN must be 4 to 12 digits"),
+        "cashier.bad_role": ("身份只能是收银员或老板", "role must be cashier or owner"),
+        "catalog.invalid": ("商品表有问题，没有导入", "the catalog file has problems; nothing was imported"),
         "till.other_code": ("这个码不是商品码", "this code is not a product"),
     ]
 }

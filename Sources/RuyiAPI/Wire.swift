@@ -163,6 +163,58 @@ public struct DevicesView: Codable, Hashable, Sendable {
     }
 }
 
+public struct SetupRequest: Codable, Hashable, Sendable {
+    public var owner: String
+    public var name: String
+    public var pin: String
+    public init(owner: String, name: String, pin: String) { self.owner = owner; self.name = name; self.pin = pin }
+}
+
+public struct NewCashierRequest: Codable, Hashable, Sendable {
+    public var cashier: String
+    public var name: String
+    public var role: String
+    public var pin: String
+    public init(cashier: String, name: String, role: String, pin: String) { self.cashier = cashier; self.name = name; self.role = role; self.pin = pin }
+}
+
+public struct ImportView: Codable, Hashable, Sendable {
+    public struct BadRow: Codable, Hashable, Sendable {
+        public var line: Int
+        public var problems: [String]
+        public init(line: Int, problems: [String]) { self.line = line; self.problems = problems }
+    }
+    public var rows: Int
+    public var imported: Int
+    public var committed: Bool
+    public var badRows: [BadRow]
+    public init(rows: Int, imported: Int, committed: Bool, badRows: [BadRow]) {
+        self.rows = rows; self.imported = imported; self.committed = committed; self.badRows = badRows
+    }
+}
+
+/// An X (or Z) report: the shift's figures so far, amounts in yuan.
+public struct ReportView: Codable, Hashable, Sendable {
+    public var shift: Int64
+    public var businessDate: String
+    public var cashier: String
+    public var openingFloat: String
+    public var sales: Int
+    public var salesTotal: String
+    public var refunds: Int
+    public var refundsTotal: String
+    public var voidedLines: Int
+    public var discounts: String
+    public var byTender: [String: String]
+    public var byCategory: [String: String]
+    public init(shift: Int64, businessDate: String, cashier: String, openingFloat: String, sales: Int, salesTotal: String, refunds: Int,
+                refundsTotal: String, voidedLines: Int, discounts: String, byTender: [String: String], byCategory: [String: String]) {
+        self.shift = shift; self.businessDate = businessDate; self.cashier = cashier; self.openingFloat = openingFloat; self.sales = sales
+        self.salesTotal = salesTotal; self.refunds = refunds; self.refundsTotal = refundsTotal; self.voidedLines = voidedLines
+        self.discounts = discounts; self.byTender = byTender; self.byCategory = byCategory
+    }
+}
+
 /// The JSON coders both sides use (snake_case keys on the wire).
 public enum WireCoding {
     public static func encoder() -> JSONEncoder {

@@ -160,3 +160,78 @@ struct ShiftOpenCommand: ParsableCommand {
         if !options.json { print("shift \(s.number ?? 0) open") }
     }
 }
+
+struct SetupCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "setup", abstract: "First start: create the owner account (only while there is no cashier at all).")
+    @OptionGroup var options: ClientOptions
+    @Argument(help: "The owner's login, e.g. boss.") var owner: String
+    @Argument(help: "The owner's name, e.g. 老板.") var name: String
+    @Option(help: "4–12 digits (or $RUYI_PIN).") var pin: String?
+    func run() throws {
+        guard let pin = pin ?? ProcessInfo.processInfo.environment["RUYI_PIN"] else { throw ValidationError("give the PIN with --pin or RUYI_PIN") }
+        let s = try options.call("POST", "/v1/setup", SetupRequest(owner: owner, name: name, pin: pin), as: SessionView.self)
+        if !options.json { print("owner account created: \(s.name) (\(s.cashier))") }
+    }
+}
+
+struct CatalogCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "catalog", abstract: "The product catalog.", subcommands: [CatalogImportCommand.self])
+}
+
+struct CatalogImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "import", abstract: "Import a CSV catalog (owner; all or nothing).",
+                                                    discussion: "Exit status: 0 imported; 1 refused — every bad row is listed with its line, and nothing was imported.")
+    @OptionGroup var options: ClientOptions
+    @Argument var file: String
+    func run() throws {
+        guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+        let client = options.client
+        let reply: APIClient.Reply
+        do {
+            let source = ((file as NSString).lastPathComponent).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "file"
+            reply = try client.send("POST", "/v1/catalog/import?source=\(source)", body: data)
+        } catch {
+            FileHandle.standardError.write(Data("ruyi: \(error)\n".utf8))
+            throw ExitCode(3)
+        }
+        if options.json { print(String(decoding: reply.body, as: UTF8.self)) }
+        if let v = try? WireCoding.decoder().decode(ImportView.self, from: reply.body) {
+            if !options.json {
+                print(v.committed ? "imported \(v.imported) of \(v.rows) rows" : "nothing imported: \(v.badRows.count) bad row(s) of \(v.rows)")
+                for b in v.badRows { print("  line \(b.line): " + b.problems.joined(separator: "; ")) }
+            }
+            if !v.committed { throw ExitCode(1) }
+            return
+        }
+        if !options.json {
+            let message = (try? WireCoding.decoder().decode(APIErrorBody.self, from: reply.body)).map { "\($0.error.message) [\($0.error.code)]" } ?? "HTTP \(reply.status)"
+            FileHandle.standardError.write(Data("ruyi: \(message)\n".utf8))
+        }
+        throw ExitCode(1)
+    }
+}
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "report", abstract: "Shift reports.", subcommands: [XReportCommand.self])
+}
+
+struct XReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "x", abstract: "The X report: the open shift's figures so far.")
+    @OptionGroup var options: ClientOptions
+    func run() throws {
+        let r = try options.call("GET", "/v1/reports/x", as: ReportView.self)
+        guard !options.json else { return }
+        let rows: [(String, String)] = [
+            ("班次 shift", "\(r.shift) · \(r.businessDate) · \(r.cashier)"),
+            ("备用金 float", r.openingFloat),
+            ("销售 sales", "\(r.sales) 笔 · \(r.salesTotal)"),
+            ("退货 refunds", "\(r.refunds) 笔 · \(r.refundsTotal)"),
+            ("撤销行 voided lines", "\(r.voidedLines)"),
+            ("优惠 discounts", r.discounts),
+        ] + r.byTender.sorted { $0.key < $1.key }.map { ("付款 \($0.key)", $0.value) }
+            + r.byCategory.sorted { $0.key < $1.key }.map { ("类别 \($0.key)", $0.value) }
+        let width = rows.map { displayWidth($0.0) }.max() ?? 10
+        print("X 报表 (not a Z: the shift stays open)")
+        for (k, v) in rows { print(pad(k, width) + "  " + v) }
+    }
+}

@@ -17,6 +17,7 @@ enum APIRoutes {
         "GET /v1/shift", "POST /v1/shift/open",
         "GET /v1/till", "POST /v1/till/scan", "POST /v1/till/lines/{line}/quantity", "DELETE /v1/till/lines/{line}",
         "POST /v1/till/tender/cash", "POST /v1/till/cancel",
+        "POST /v1/setup", "POST /v1/cashiers", "POST /v1/catalog/import", "GET /v1/reports/x",
     ]
 
     static func router(_ d: DaemonContext) -> Router<BasicRequestContext> {
@@ -57,6 +58,24 @@ enum APIRoutes {
             return try await run { try await d.till.tenderCash(body) }
         }
         router.post("/v1/till/cancel") { _, _ in try await run { try await d.till.cancel() } }
+        router.post("/v1/setup") { req, ctx in
+            let body = try await decode(SetupRequest.self, req, ctx, d)
+            return try await run { try await d.till.setup(body) }
+        }
+        router.post("/v1/cashiers") { req, ctx in
+            let body = try await decode(NewCashierRequest.self, req, ctx, d)
+            return try await run { try await d.till.addCashier(body) }
+        }
+        router.post("/v1/catalog/import") { req, _ in
+            var req = req
+            let buffer: ByteBuffer
+            do { buffer = try await req.collectBody(upTo: 256 * 1024 * 1024) } catch {
+                throw APIFailure(TillFailure(413, "api.body_too_large", Strings.text("api.body_too_large") + "（商品表上限 256 MB）"))
+            }
+            let source = req.uri.queryParameters.get("source") ?? "api"
+            return try await run { try await d.till.importCatalog(csv: Array(buffer.readableBytesView), source: source) }
+        }
+        router.get("/v1/reports/x") { _, _ in try await run { try await d.till.xReport() } }
         if d.testHooks {
             router.post("/v1/debug/stall") { req, _ in
                 let seconds = Double(req.uri.queryParameters.get("seconds") ?? "") ?? 1

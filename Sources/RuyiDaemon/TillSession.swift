@@ -240,7 +240,9 @@ public actor TillSession {
     }
 
     private func addWeighed(_ label: VariableMeasureCode, barcode: String) throws -> CartLine {
-        guard let product = try ledger.product(plu: label.plu) else {
+        // Scales print PLUs zero-padded (01001); catalogs often hold them without the zeros (1001).
+        let unpadded = label.plu.drop { $0 == "0" }
+        guard let product = try ledger.product(plu: label.plu) ?? (unpadded.isEmpty ? nil : ledger.product(plu: String(unpadded))) else {
             events.publish(name: "scan", ["outcome": "unknown_code", "code": barcode])
             throw TillFailure(404, "till.unknown_code", Strings.text("till.unknown_code") + "（PLU \(label.plu)）")
         }
@@ -253,6 +255,72 @@ public actor TillSession {
             throw TillFailure(422, "till.misread", "秤签的价格和这个商品的单价对不上，请重新称重（PLU \(label.plu)）")
         }
         return try cart.add(product, quantity: .grams(price.minorUnits * 1000 / product.price.minorUnits), barcode: barcode)
+    }
+
+    // MARK: Owner actions
+
+    private func requireOwner() throws(TillFailure) -> Cashier {
+        let c = try requireCashier()
+        guard c.role == .owner else { throw TillFailure(403, "auth.owner_required") }
+        return c
+    }
+
+    /// First start: the owner account, allowed only while the ledger has no cashier at all.
+    public func setup(_ request: SetupRequest) throws(TillFailure) -> SessionView {
+        guard (try? ledger.cashiers().isEmpty) == true else { throw TillFailure(409, "setup.already_done") }
+        guard request.pin.count >= 4, request.pin.count <= 12, request.pin.allSatisfy(\.isNumber) else {
+            throw TillFailure(400, "setup.bad_pin", field: "pin")
+        }
+        do {
+            try ledger.addCashier(id: request.owner, name: request.name, role: .owner, pin: request.pin, by: nil)
+        } catch let e as LedgerError {
+            throw TillFailure(400, e.code, e.message)
+        } catch {
+            throw TillFailure(500, "api.internal")
+        }
+        logger.notice("first start: owner account created", metadata: ["owner": "\(request.owner)"])
+        return SessionView(cashier: request.owner, name: request.name, role: "owner")
+    }
+
+    public func addCashier(_ request: NewCashierRequest) throws(TillFailure) -> SessionView {
+        let owner = try requireOwner()
+        guard let role = Cashier.Role(rawValue: request.role) else { throw TillFailure(400, "cashier.bad_role", field: "role") }
+        do {
+            try ledger.addCashier(id: request.cashier, name: request.name, role: role, pin: request.pin, by: owner.id)
+        } catch let e as LedgerError {
+            throw TillFailure(400, e.code, e.message)
+        } catch {
+            throw TillFailure(500, "api.internal")
+        }
+        logger.notice("cashier added", metadata: ["cashier": "\(request.cashier)", "by": "\(owner.id)"])
+        return SessionView(cashier: request.cashier, name: request.name, role: role.rawValue)
+    }
+
+    /// A CSV catalog import (all or nothing): a bad row is reported with its line, and nothing is imported.
+    public func importCatalog(csv: [UInt8], source: String) throws(TillFailure) -> ImportView {
+        let owner = try requireOwner()
+        do {
+            let r = try ledger.importCatalog(csv: csv, source: source, by: owner.id)
+            logger.notice("catalog import", metadata: ["rows": "\(r.rows)", "imported": "\(r.imported)", "bad": "\(r.badRows.count)", "by": "\(owner.id)"])
+            return ImportView(rows: r.rows, imported: r.imported, committed: r.committed,
+                              badRows: r.badRows.map { ImportView.BadRow(line: $0.line, problems: $0.problems) })
+        } catch let e as LedgerError {
+            throw TillFailure(422, e.code, e.message)
+        } catch {
+            throw TillFailure(422, "catalog.invalid", "\(error)")
+        }
+    }
+
+    public func xReport() throws(TillFailure) -> ReportView {
+        _ = try requireCashier()
+        do {
+            let r = try ledger.xReport()
+            return ReportView(r)
+        } catch let e as LedgerError {
+            throw TillFailure(409, e.code, e.message)
+        } catch {
+            throw TillFailure(500, "api.internal")
+        }
     }
 
     // MARK: Cart changes

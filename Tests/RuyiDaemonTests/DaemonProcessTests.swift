@@ -248,3 +248,40 @@ final class DaemonUnderTest: @unchecked Sendable {
         #expect(!FileManager.default.fileExists(atPath: d.socket))
     }
 }
+
+@Suite(.serialized) struct DaemonFirstStartTests {
+    @Test func firstStartSetupImportAWeighedSaleAndTheXReport() throws {
+        let d = try DaemonUnderTest(seed: false)
+        defer { d.stop() }
+        try #require(try d.start() != nil, "\(d.log)")
+        func code(_ r: (Int, [String: Any])) -> String? { (r.1["error"] as? [String: Any])?["code"] as? String }
+        #expect(try d.call("POST", "/v1/setup", #"{"owner":"boss","name":"老板","pin":"12"}"#).0 == 400)
+        #expect(try d.call("POST", "/v1/setup", #"{"owner":"boss","name":"老板","pin":"8888"}"#).0 == 200)
+        var r = try d.call("POST", "/v1/setup", #"{"owner":"eve","name":"x","pin":"1111"}"#)
+        #expect(r.0 == 409 && code(r) == "setup.already_done", "setup works once")
+        #expect(try d.call("POST", "/v1/session", #"{"cashier":"boss","pin":"8888"}"#).0 == 200)
+        let csv = try String(contentsOfFile: DaemonUnderTest.devices + "/../demo/catalog.csv", encoding: .utf8)
+        // A bad row: nothing is imported, and the row is named.
+        let bad = try d.client.send("POST", "/v1/catalog/import", body: Data((csv + "tea,茶,-1,,piece,standard,饮料,,,,\n").utf8))
+        let badView = try WireCoding.decoder().decode(ImportView.self, from: bad.body)
+        #expect(!badView.committed && badView.badRows.map(\.line) == [11])
+        #expect(try d.call("POST", "/v1/till/scan", #"{"data":"6920152400050"}"#).0 == 404, "nothing was imported")
+        let good = try WireCoding.decoder().decode(ImportView.self, from: try d.client.send("POST", "/v1/catalog/import", body: Data(csv.utf8)).body)
+        #expect(good.committed && good.imported == 9)
+        #expect(try d.call("POST", "/v1/shift/open", #"{"float":"200"}"#).0 == 200)
+        r = try d.call("POST", "/v1/till/scan", #"{"data":"210100100448003501"}"#)
+        #expect(r.0 == 200 && ((r.1["line"] as? [String: Any])?["quantity"] as? String) == "0.350" && ((r.1["line"] as? [String: Any])?["amount"] as? String) == "4.48")
+        r = try d.call("POST", "/v1/till/scan", #"{"data":"6920152400050"}"#)
+        #expect(r.0 == 200)
+        r = try d.call("POST", "/v1/till/tender/cash", #"{"amount":"10"}"#)
+        let done = r.1["done"] as? [String: Any]
+        #expect(done?["change"] as? String == "1.02" && (done?["preview"] as? String)?.contains("红富士苹果") == true, "\(r)")
+        let x = try d.call("GET", "/v1/reports/x").1
+        #expect(x["sales"] as? Int == 1 && x["sales_total"] as? String == "8.98")
+        // The receipt went to the spool folder (no printer needed).
+        let spool = d.dir.file("state/spool")
+        let end = Date().addingTimeInterval(5)
+        while ((try? FileManager.default.contentsOfDirectory(atPath: spool)) ?? []).isEmpty && Date() < end { usleep(50_000) }
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: spool)) ?? []).count >= 1)
+    }
+}
