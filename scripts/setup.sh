@@ -17,6 +17,7 @@ packages=(
   gir1.2-umockdev-1.0 # the scripted scanner emulator (Tests/usb) drives umockdev from Python
   python3-gi       # … through GObject introspection, with Debian's /usr/bin/python3
   usb.ids          # the USB ID database: a test checks every id our scanner profiles cite
+  systemd          # systemd-analyze verify/security check systemd/ruyid.service (nothing is started)
 )
 
 missing=()
