@@ -10,4 +10,5 @@ test:
 bench:
 	bash scripts/setup.sh
 	swift build -c release --product ruyi-bench
+	swift build -c release --product ruyid
 	$$(swift build -c release --show-bin-path)/ruyi-bench

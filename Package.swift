@@ -102,7 +102,7 @@ let package = Package(
         .target(
             name: "RuyiBench",
             dependencies: [
-                "RuyiCore", "RuyiLedger", "RuyiReceipts", "RuyiScanning",
+                "RuyiCore", "RuyiLedger", "RuyiReceipts", "RuyiScanning", "RuyiClient",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

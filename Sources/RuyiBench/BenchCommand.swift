@@ -8,7 +8,7 @@ public struct BenchCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "ruyi-bench",
         abstract: "Ruyi benchmarks. Prints `key=value` lines (or JSON with --json), each figure beside its baseline.",
-        subcommands: [AllBench.self, LedgerBench.self, BarcodeBench.self, ReceiptBench.self, ScannerBench.self],
+        subcommands: [AllBench.self, LedgerBench.self, BarcodeBench.self, ReceiptBench.self, ScannerBench.self, DaemonBench.self],
         defaultSubcommand: AllBench.self)
 
     public init() {}
@@ -25,6 +25,7 @@ struct AllBench: ParsableCommand {
         try BarcodeBench.measure(options, f)
         try ReceiptBench.measure(options, f)
         try ScannerBench.measure(options, f)
+        try DaemonBench.measure(options, f)
         try LedgerBench.measure(options, f)
         f.finish()
     }

@@ -31,7 +31,10 @@ enum CatalogGenerator {
     static func sale(_ ledger: Ledger, codes: [String], rng: inout SystemRandomNumberGenerator) throws -> CompletedSale {
         var cart = Cart()
         var used = Set<String>()
+        var tries = 0
         while cart.activeLines.count < 5 {
+            tries += 1
+            guard tries < 1000 else { throw LedgerError.unknownProduct("none of 1000 random codes is in the catalog") }
             let code = codes[Int.random(in: 0..<codes.count, using: &rng)]
             guard used.insert(code).inserted, let found = try ledger.product(barcode: code) else { continue }
             try cart.add(found.product, quantity: .pieces(Int64.random(in: 1...3, using: &rng)), barcode: code,

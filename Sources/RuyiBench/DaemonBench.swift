@@ -1,0 +1,166 @@
+import ArgumentParser
+import Foundation
+import Glibc
+import RuyiClient
+import RuyiCore
+import RuyiLedger
+
+/// `ruyi-bench daemon`: a real ruyid (the one built beside this binary) on a 100,000-product ledger, measured through
+/// its API on the Unix socket. Figures: cold start to READY=1 beside opening the same ledger in-process; scan → cart line
+/// (p50/p99) beside the API's floor (GET /v1/status); whole 5-line cash sales per second through the API beside the
+/// same sales committed in-process; resident memory after the run beside right after READY.
+struct DaemonBench: BenchArea {
+    static let configuration = CommandConfiguration(commandName: "daemon", abstract: "ruyid figures through its API.")
+
+    @OptionGroup var options: BenchOptions
+
+    static func measure(_ options: BenchOptions, _ f: Figures) throws {
+        let smoke = options.smoke
+        let products = smoke ? 2_000 : 100_000
+        let scans = smoke ? 300 : 5_000
+        let sales = smoke ? 20 : 300
+        f.say("# ruyi-bench daemon\(smoke ? " --smoke (debug-sized: these numbers measure nothing)" : "")")
+        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("ruyid").path
+        guard FileManager.default.isExecutableFile(atPath: exe) else { throw ValidationError("ruyid is not built beside ruyi-bench (\(exe)): swift build --product ruyid") }
+        let dir = FileManager.default.currentDirectoryPath + "/.ruyi-bench-daemon"
+        try? FileManager.default.removeItem(atPath: dir)
+        try FileManager.default.createDirectory(atPath: dir + "/state", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+
+        // The store: owner, a 100,000-product catalog, an open shift.
+        let (csv, codes) = CatalogGenerator.csv(products: products)
+        do {
+            let ledger = try Ledger(path: dir + "/state/ledger.sqlite")
+            try ledger.addCashier(id: "owner", name: "店主", role: .owner, pin: "8888", by: nil)
+            let r = try ledger.importCatalog(csv: csv, source: "bench.csv", by: "owner")
+            guard r.committed else { throw ValidationError("catalog import failed") }
+            try ledger.openShift(cashier: "owner", float: Money(fen: 50_000))
+        }
+        var t = SystemFacts.now()
+        _ = try Ledger(path: dir + "/state/ledger.sqlite")
+        let ledgerOpenMS = Double(SystemFacts.now() - t) / 1e6
+        // A copy for the in-process baseline, taken while nothing writes (the file and its WAL together).
+        try FileManager.default.copyItem(atPath: dir + "/state/ledger.sqlite", toPath: dir + "/copy.sqlite")
+        if FileManager.default.fileExists(atPath: dir + "/state/ledger.sqlite-wal") {
+            try FileManager.default.copyItem(atPath: dir + "/state/ledger.sqlite-wal", toPath: dir + "/copy.sqlite-wal")
+        }
+
+        // Cold start: spawn → READY=1 on a datagram socket, as systemd would see it.
+        let notify = try NotifyListener(path: dir + "/notify.sock")
+        let socket = dir + "/ruyid.sock"
+        t = SystemFacts.now()
+        let pid = try spawn(exe, ["--state-dir", dir + "/state", "--socket", socket], env: ["NOTIFY_SOCKET": notify.path, "RUYI_DEVICES": dir + "/none"],
+                            stderr: dir + "/ruyid.log")
+        defer { kill(pid, SIGTERM); var s: Int32 = 0; waitpid(pid, &s, 0) }
+        guard notify.waitFor("READY=1", seconds: 30) else { throw ValidationError("ruyid never became ready: see \(dir)/ruyid.log") }
+        let coldMS = Double(SystemFacts.now() - t) / 1e6
+        let idleRSS = rssMB(pid)
+
+        let client = APIClient(socketPath: socket, timeoutSeconds: 10)
+        func post(_ path: String, _ json: String) throws -> Int { try client.send("POST", path, body: Data(json.utf8)).status }
+        guard try post("/v1/session", #"{"cashier":"owner","pin":"8888"}"#) == 200 else { throw ValidationError("sign-in failed") }
+
+        // Scan → line, over the socket; the cart is cancelled every 100 lines (a cart holds at most 500).
+        var floor: [UInt64] = []
+        for _ in 0..<min(scans, 1000) {
+            let s = SystemFacts.now()
+            _ = try client.send("GET", "/v1/status")
+            floor.append(SystemFacts.now() - s)
+        }
+        var scanNS: [UInt64] = []
+        var rng = SystemRandomNumberGenerator()
+        for i in 0..<scans {
+            let code = codes[Int.random(in: 0..<codes.count, using: &rng)]
+            let s = SystemFacts.now()
+            let status = try post("/v1/till/scan", #"{"data":"\#(code)"}"#)
+            scanNS.append(SystemFacts.now() - s)
+            guard status == 200 else { throw ValidationError("scan \(code) answered \(status)") }
+            if i % 100 == 99 { _ = try post("/v1/till/cancel", "{}") }
+        }
+        _ = try post("/v1/till/cancel", "{}")
+
+        // Whole sales: 5 scans and a cash tender that commits (one durable ledger transaction with its receipt).
+        t = SystemFacts.now()
+        for _ in 0..<sales {
+            for _ in 0..<5 { _ = try post("/v1/till/scan", #"{"data":"\#(codes[Int.random(in: 0..<codes.count, using: &rng)])"}"#) }
+            guard try post("/v1/till/tender/cash", #"{"amount":"10000"}"#) == 200 else { throw ValidationError("tender failed") }
+        }
+        let apiSalesPerSecond = Double(sales) / (Double(SystemFacts.now() - t) / 1e9)
+        let busyRSS = rssMB(pid)
+
+        // The same sales in-process (the ledger's own rate on this disk), on the copy.
+        let copy = try Ledger(path: dir + "/copy.sqlite")
+        let carts = try (0..<sales).map { _ in try CatalogGenerator.sale(copy, codes: codes, rng: &rng) }
+        t = SystemFacts.now()
+        for c in carts { _ = try copy.commitSale(c, cashier: "owner") }
+        let inProcess = Double(sales) / (Double(SystemFacts.now() - t) / 1e9)
+
+        func pct(_ v: [UInt64], _ p: Int) -> Double { let s = v.sorted(); return Double(s[min(s.count - 1, s.count * p / 100)]) / 1000 }
+        f.add("cold_start_ms", format(coldMS, 1), note: "spawn → READY=1 with \(products) products; target < 300 ms; opening that ledger in-process: \(format(ledgerOpenMS, 1)) ms")
+        f.add("scan_to_line_p50_us", format(pct(scanNS, 50), 0))
+        f.add("scan_to_line_p99_us", format(pct(scanNS, 99), 0), note: "POST /v1/till/scan → line added, over the socket, \(scans) scans; target < 1000 µs")
+        f.add("api_floor_p99_us", format(pct(floor, 99), 0), note: "GET /v1/status round trip: the socket + HTTP floor")
+        f.add("api_sales_per_second", format(apiSalesPerSecond, 1), note: "5 scans + cash tender + durable commit, through the API")
+        f.add("inprocess_sales_per_second", format(inProcess, 1), note: "the same sales committed by Ledger.commitSale in-process")
+        f.add("rss_mb", format(busyRSS, 1), note: "ruyid's resident memory after the run; target < 60 MB; right after READY: \(format(idleRSS, 1)) MB")
+    }
+
+    static func rssMB(_ pid: pid_t) -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kb = line.split(separator: " ").compactMap({ Double($0) }).first else { return -1 }
+        return kb / 1024
+    }
+
+    static func spawn(_ path: String, _ args: [String], env extra: [String: String], stderr: String) throws -> pid_t {
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in extra { env[k] = v }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attr, &empty)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK))
+        let argv = ([path] + args).map { strdup($0) } + [nil]
+        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { argv.forEach { free($0) }; envp.forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, path, &actions, &attr, argv, envp)
+        guard rc == 0 else { throw ValidationError("cannot start \(path): \(String(cString: strerror(rc)))") }
+        return pid
+    }
+}
+
+/// A NOTIFY_SOCKET stand-in for the cold-start figure.
+final class NotifyListener {
+    let path: String
+    let fd: Int32
+    init(path: String) throws {
+        self.path = path
+        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &addr.sun_path) { p in for (i, b) in path.utf8.enumerated() where i < p.count - 1 { p[i] = b } }
+        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+        guard rc == 0 else { throw ValidationError("cannot bind \(path)") }
+    }
+    deinit { close(fd) }
+
+    func waitFor(_ text: String, seconds: Int) -> Bool {
+        var tv = timeval(tv_sec: 0, tv_usec: 100_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+        let end = Date().addingTimeInterval(Double(seconds))
+        var buf = [UInt8](repeating: 0, count: 4096)
+        while Date() < end {
+            let n = recv(fd, &buf, buf.count, 0)
+            if n > 0, String(decoding: buf[0..<n], as: UTF8.self).contains(text) { return true }
+        }
+        return false
+    }
+}
