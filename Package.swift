@@ -84,17 +84,18 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
         .executableTarget(name: "ruyid", dependencies: ["RuyiDaemon"], swiftSettings: strict),
         // Test support shipped as a library: temp ledgers, a test clock, child-process helpers.
-        .target(name: "RuyiTestKit", dependencies: ["RuyiCore", "RuyiLedger"], swiftSettings: strict),
+        .target(name: "RuyiTestKit", dependencies: ["RuyiCore", "RuyiLedger", "RuyiSystem"], swiftSettings: strict),
         // The `ruyi` client. Until the daemon exists it carries the offline admin commands (ledger verify).
         .target(
             name: "RuyiClient",
             dependencies: [
-                "RuyiCore", "RuyiLedger", "RuyiScanning", "RuyiUSB", "RuyiAPI",
+                "RuyiCore", "RuyiLedger", "RuyiScanning", "RuyiUSB", "RuyiAPI", "RuyiSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -102,7 +103,7 @@ let package = Package(
         .target(
             name: "RuyiBench",
             dependencies: [
-                "RuyiCore", "RuyiLedger", "RuyiReceipts", "RuyiScanning", "RuyiClient",
+                "RuyiCore", "RuyiLedger", "RuyiReceipts", "RuyiScanning", "RuyiClient", "RuyiSystem", "RuyiTestKit",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -114,7 +115,7 @@ let package = Package(
         // Child process for the print crash test: prints owed receipts and SIGKILLs itself at a fault point.
         .executableTarget(name: "ruyi-print-child", dependencies: ["RuyiPrinting", "RuyiTestKit"], swiftSettings: strict),
         .testTarget(name: "RuyiCoreTests", dependencies: ["RuyiCore"], swiftSettings: strict),
-        .testTarget(name: "RuyiDaemonTests", dependencies: ["RuyiDaemon", "RuyiAPI", "RuyiTestKit", "RuyiLedger", "RuyiClient"], swiftSettings: strict),
+        .testTarget(name: "RuyiDaemonTests", dependencies: ["RuyiDaemon", "RuyiAPI", "RuyiTestKit", "RuyiLedger", "RuyiClient", "RuyiSystem"], swiftSettings: strict),
         .testTarget(name: "RuyiUSBTests", dependencies: ["RuyiUSB", "RuyiScanning", "RuyiTestKit", "RuyiLedger", "RuyiClient"], swiftSettings: strict),
         .testTarget(name: "RuyiScanningTests", dependencies: ["RuyiScanning", "RuyiCore"], swiftSettings: strict),
         .testTarget(name: "RuyiReceiptsTests", dependencies: ["RuyiReceipts", "RuyiCore"], swiftSettings: strict),

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import RuyiAPI
+import RuyiSystem
 
 /// HTTP/1.1 over ruyid's Unix socket: one request per connection, bounded by a timeout. Blocking, for the command line.
 public struct APIClient: Sendable {
@@ -25,21 +26,11 @@ public struct APIClient: Sendable {
     }
 
     public func send(_ method: String, _ path: String, body: Data? = nil) throws -> Reply {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "cannot create a socket") }
-        defer { close(fd) }
-        var tv = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(socketPath.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else { throw Failure(description: "socket path too long: \(socketPath)") }
-        withUnsafeMutableBytes(of: &addr.sun_path) { p in for (i, b) in bytes.enumerated() { p[i] = b } }
-        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
-        guard rc == 0 else {
-            throw Failure(description: "ruyid is not answering on \(socketPath) (\(String(cString: strerror(errno)))): is it running? (--socket or RUYI_SOCKET)")
+        let fd: Int32
+        do { fd = try UnixSocket.connect(socketPath, timeoutSeconds: timeoutSeconds) } catch {
+            throw Failure(description: "ruyid is not answering on \(socketPath) (\(error)): is it running? (--socket or RUYI_SOCKET)")
         }
+        defer { close(fd) }
         var request = "\(method) \(path) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nUser-Agent: ruyi\r\n"
         if let body { request += "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n" }
         request += "\r\n"
@@ -59,6 +50,8 @@ public struct APIClient: Sendable {
         var response = Data()
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
+            // Done as soon as the whole body is in (Content-Length); otherwise (chunked, close-delimited) at EOF.
+            if let expected = Self.expectedLength(response), response.count >= expected { break }
             let n = recv(fd, &chunk, chunk.count, 0)
             if n == 0 || (n < 0 && errno == ECONNRESET && !response.isEmpty) { break }
             guard n > 0 else {
@@ -68,6 +61,15 @@ public struct APIClient: Sendable {
             response.append(contentsOf: chunk[0..<n])
         }
         return try Self.parse(response)
+    }
+
+    /// Header length + Content-Length, once the headers are in and carry a Content-Length.
+    static func expectedLength(_ response: Data) -> Int? {
+        guard let range = response.range(of: Data([13, 10, 13, 10])) else { return nil }
+        let head = String(decoding: response[..<range.lowerBound], as: UTF8.self).lowercased()
+        guard let line = head.split(separator: "\r\n").first(where: { $0.hasPrefix("content-length:") }),
+              let n = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) else { return nil }
+        return range.upperBound - response.startIndex + n
     }
 
     static func parse(_ response: Data) throws -> Reply {

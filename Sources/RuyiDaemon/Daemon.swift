@@ -8,6 +8,7 @@ import RuyiLedger
 import RuyiPrinting
 import RuyiReceipts
 import RuyiScanning
+import RuyiSystem
 import RuyiUSB
 import ServiceLifecycle
 
@@ -168,13 +169,10 @@ public enum Daemon {
         let dir = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         guard FileManager.default.fileExists(atPath: path) else { return }
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &addr.sun_path) { p in for (i, b) in path.utf8.enumerated() where i < p.count - 1 { p[i] = b } }
-        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
-        if rc == 0 { throw DaemonError("another ruyid is already answering on \(path): stop it first") }
+        if let fd = try? UnixSocket.connect(path, timeoutSeconds: 1) {
+            close(fd)
+            throw DaemonError("another ruyid is already answering on \(path): stop it first")
+        }
         unlink(path)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import RuyiSystem
 
 /// sd_notify, written ourselves: one datagram per message to `$NOTIFY_SOCKET` (a path, or an abstract name starting
 /// with `@`). Without `$NOTIFY_SOCKET` (not under systemd) every call does nothing.
@@ -13,15 +14,11 @@ public final class SystemdNotifier: @unchecked Sendable {
     public let watchdogInterval: Duration?
 
     public init?(environment: [String: String] = ProcessInfo.processInfo.environment) {
-        guard let path = environment["NOTIFY_SOCKET"], !path.isEmpty else { return nil }
-        var bytes = Array(path.utf8)
-        if bytes.first == UInt8(ascii: "@") { bytes[0] = 0 } // abstract namespace
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return nil }
+        guard let path = environment["NOTIFY_SOCKET"], !path.isEmpty, let (addr, len) = UnixSocket.address(path) else { return nil }
         fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return nil }
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { p in for (i, b) in bytes.enumerated() { p[i] = b } }
-        length = socklen_t(MemoryLayout<sa_family_t>.size + bytes.count + (bytes.first == 0 ? 0 : 1))
+        address = addr
+        length = len
         if let usec = environment["WATCHDOG_USEC"].flatMap(Int64.init), usec > 0,
            environment["WATCHDOG_PID"].flatMap(Int32.init).map({ $0 == getpid() }) ?? true {
             watchdogInterval = .microseconds(usec)

@@ -34,9 +34,9 @@ public struct TillFailure: Error, Hashable, Sendable, CustomStringConvertible {
 
 /// The till session: the one open cart of this terminal, its cashier, and every change to it.
 ///
-/// The cart is journaled (written whole, atomically) on every change, so a stop of any kind — SIGTERM, SIGKILL — loses
-/// nothing: the next start restores it. The journal is not fsynced (a scan must stay far below a millisecond); what a
-/// power cut can lose is the last scans of an unpaid cart, never a committed sale (the ledger fsyncs those).
+/// The cart is journaled (`CartJournalFile`) on every change, so a stop of any kind — SIGTERM, SIGKILL — loses nothing:
+/// the next start restores it. The journal is not fsynced (a scan must stay far below a millisecond); what a power cut
+/// can lose is the last scans of an unpaid cart, never a committed sale (the ledger fsyncs those).
 public actor TillSession {
     let ledger: Ledger
     let interpreter: BarcodeInterpreter
@@ -49,6 +49,8 @@ public actor TillSession {
     /// Called after a sale committed (wakes the print worker).
     let committed: @Sendable () -> Void
     public let events: EventHub
+    private let journalFile: CartJournalFile
+    private let encoder = JSONEncoder()
     private(set) var cart: Cart
     private(set) var cashier: Cashier?
     private var lastScan: Date?
@@ -66,7 +68,8 @@ public actor TillSession {
         self.logger = logger
         self.committed = committed
         var restored = Cart(cashRoundingToJiao: cashRounding)
-        if let data = FileManager.default.contents(atPath: journalPath) {
+        journalFile = try CartJournalFile(path: journalPath)
+        if let data = journalFile.latest() {
             do {
                 let journal = try JSONDecoder().decode(CartJournal.self, from: data)
                 if case .open = journal.cart.state {
@@ -75,9 +78,9 @@ public actor TillSession {
                 }
                 if let id = journal.cashier, let c = try ledger.cashiers().first(where: { $0.id == id && $0.active }) { cashier = c }
             } catch {
-                // Keep the damaged journal for a technician; start with an empty cart rather than refuse to sell.
+                // A whole snapshot that does not decode (a newer version's?): keep it for a technician, sell on.
                 let kept = journalPath + ".damaged-\(Int(Date().timeIntervalSince1970))"
-                try? FileManager.default.moveItem(atPath: journalPath, toPath: kept)
+                try? data.write(to: URL(fileURLWithPath: kept))
                 logger.error("the open cart's journal could not be read; kept it and started an empty cart", metadata: ["kept": "\(kept)", "error": "\(error)"])
             }
         }
@@ -91,8 +94,7 @@ public actor TillSession {
 
     private func journal() {
         do {
-            let data = try JSONEncoder().encode(CartJournal(cart: cart, cashier: cashier?.id))
-            try data.write(to: URL(fileURLWithPath: journalPath), options: .atomic)
+            try journalFile.write(try encoder.encode(CartJournal(cart: cart, cashier: cashier?.id)))
         } catch {
             logger.error("cannot journal the open cart", metadata: ["error": "\(error)"])
         }

@@ -1,19 +1,8 @@
 import Foundation
+import RuyiCore
 
-/// Why a printer profile file was refused: the file, the key, and what is allowed.
-public struct PrinterProfileError: Error, Hashable, Sendable, CustomStringConvertible {
-    public var source: String
-    public var key: String?
-    public var problem: String
-
-    public init(source: String, key: String?, problem: String) {
-        self.source = source
-        self.key = key
-        self.problem = problem
-    }
-
-    public var description: String { "\(source)" + (key.map { ": \($0)" } ?? "") + ": \(problem)" }
-}
+/// Why a printer profile file was refused.
+public typealias PrinterProfileError = DeviceFileError
 
 extension PrinterProfile {
     static let keys: Set<String> = ["name", "match", "paperWidthMM", "columns", "needsChineseModeCommand", "fourByteCharacters",

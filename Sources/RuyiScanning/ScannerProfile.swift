@@ -1,19 +1,8 @@
 import Foundation
+import RuyiCore
 
-/// Why a scanner profile or layout file was refused: the file, the key, and what is allowed.
-public struct ScannerProfileError: Error, Hashable, Sendable, CustomStringConvertible {
-    public var source: String
-    public var key: String?
-    public var problem: String
-
-    public init(source: String, key: String?, problem: String) {
-        self.source = source
-        self.key = key
-        self.problem = problem
-    }
-
-    public var description: String { source + (key.map { ": \($0)" } ?? "") + ": \(problem)" }
-}
+/// Why a scanner profile, layout or assignment file was refused.
+public typealias ScannerProfileError = DeviceFileError
 
 /// How a scanner model talks over USB.
 public enum ScannerTransport: String, Hashable, Sendable, CaseIterable, Codable {

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import RuyiSystem
 
 /// The test side of `Tests/usb/emulator.py`: plugs emulated scanners into umockdev's testbed, feeds them reports and
 /// reads back the ioctls the real libusb made. Available when the tests run under the emulator
@@ -26,18 +27,9 @@ public final class USBEmulator: @unchecked Sendable {
     }
 
     init(path: String) throws {
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
-        var tv = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else { throw Failure(description: "socket path too long: \(path)") }
-        withUnsafeMutableBytes(of: &addr.sun_path) { p in for (i, b) in bytes.enumerated() { p[i] = b } }
-        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
-        guard rc == 0 else { close(fd); throw Failure(description: "cannot connect to the USB emulator at \(path): errno \(errno)") }
+        do { fd = try UnixSocket.connect(path, timeoutSeconds: 5) } catch {
+            throw Failure(description: "cannot connect to the USB emulator at \(path): \(error)")
+        }
     }
 
     deinit { close(fd) }

@@ -3,6 +3,7 @@ import Glibc
 import RuyiAPI
 import RuyiClient
 import RuyiLedger
+import RuyiSystem
 import RuyiTestKit
 import Testing
 
@@ -17,14 +18,8 @@ final class NotifySocket: @unchecked Sendable {
     init(directory: String, abstract: Bool = false) throws {
         fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
         name = abstract ? "@ruyi-notify-\(UUID().uuidString.prefix(8))" : directory + "/notify.sock"
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        var bytes = Array(name.utf8)
-        if abstract { bytes[0] = 0 }
-        withUnsafeMutableBytes(of: &addr.sun_path) { p in for (i, b) in bytes.enumerated() { p[i] = b } }
-        let len = socklen_t(MemoryLayout<sa_family_t>.size + bytes.count + (abstract ? 0 : 1))
-        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
-        guard rc == 0 else { throw TestKitError("bind \(name): errno \(errno)") }
+        let rc = UnixSocket.bind(fd, name)
+        guard rc == 0 else { throw TestKitError("bind \(name): errno \(rc)") }
         var tv = timeval(tv_sec: 0, tv_usec: 100_000)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         Thread.detachNewThread { [weak self] in
@@ -99,8 +94,13 @@ final class DaemonUnderTest: @unchecked Sendable {
 
     var client: APIClient { APIClient(socketPath: socket, timeoutSeconds: 5) }
 
+    /// One request; every answer is checked against its schema in docs/api/openapi.json (test routes aside).
     func call(_ method: String, _ path: String, _ json: String? = nil) throws -> (Int, [String: Any]) {
         let r = try client.send(method, path, body: json.map { Data($0.utf8) })
+        if !path.hasPrefix("/v1/debug/") && OpenAPIDocument.shared.template(for: method, path) != nil {
+            let problems = OpenAPIDocument.shared.validate(method: method, path: path, status: r.status, body: r.body)
+            #expect(problems.isEmpty, "\(method) \(path) → \(r.status): \(problems)")
+        }
         let o = (try? JSONSerialization.jsonObject(with: r.body)) as? [String: Any] ?? [:]
         return (r.status, o)
     }
@@ -204,6 +204,19 @@ final class DaemonUnderTest: @unchecked Sendable {
         lines = try d.call("GET", "/v1/till").1["lines"] as? [[String: Any]] ?? []
         #expect(lines.first?["quantity"] as? String == "3", "after SIGTERM")
         #expect(try d.call("GET", "/v1/status").1["cashier"] as? String == "c1", "the signed-in cashier is restored too")
+    }
+
+    @Test func everyDocumentedRouteIsServed() throws {
+        let d = try DaemonUnderTest()
+        defer { d.stop() }
+        try #require(try d.start() != nil, "\(d.log)")
+        for route in OpenAPIDocument.shared.routes.sorted() where route != "GET /v1/events" {
+            let parts = route.split(separator: " ")
+            let path = String(parts[1]).replacingOccurrences(of: "{line}", with: "1")
+            let r = try d.client.send(String(parts[0]), path, body: parts[0] == "GET" || parts[0] == "DELETE" ? nil : Data("{}".utf8))
+            let code = ((try? JSONSerialization.jsonObject(with: r.body)) as? [String: Any]).flatMap { ($0["error"] as? [String: Any])?["code"] as? String }
+            #expect(code != "api.not_found" && code != "api.method_not_allowed" && r.status != 500, "\(route) → \(r.status) \(code ?? "")")
+        }
     }
 
     @Test func badRequestsGetSpecificErrorsAndChangeNothing() throws {
