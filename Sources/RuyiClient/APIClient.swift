@@ -99,3 +99,46 @@ public struct APIClient: Sendable {
         return Reply(status: status, body: Data(body))
     }
 }
+
+/// One kept-alive HTTP/1.1 connection to ruyid, for a client that sends many requests (the till screen, the benchmark):
+/// no connection set-up per request. Not thread-safe: one user at a time.
+public final class APIConnection {
+    private let fd: Int32
+    private var buffer = Data()
+    public let socketPath: String
+
+    public init(socketPath: String, timeoutSeconds: Int = 10) throws {
+        self.socketPath = socketPath
+        do { fd = try UnixSocket.connect(socketPath, timeoutSeconds: timeoutSeconds) } catch {
+            throw APIClient.Failure(description: "ruyid is not answering on \(socketPath) (\(error))")
+        }
+    }
+
+    deinit { close(fd) }
+
+    /// Sends a request on the open connection and reads exactly its answer (Content-Length framed).
+    public func send(_ method: String, _ path: String, body: Data? = nil) throws -> APIClient.Reply {
+        var request = "\(method) \(path) HTTP/1.1\r\nHost: localhost\r\nUser-Agent: ruyi\r\n"
+        if let body { request += "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n" }
+        request += "\r\n"
+        var out = Data(request.utf8)
+        if let body { out.append(body) }
+        var offset = 0
+        while offset < out.count {
+            let n = out.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            guard n > 0 else { throw APIClient.Failure(description: "the connection to ruyid broke while sending") }
+            offset += n
+        }
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            if let expected = APIClient.expectedLength(buffer), buffer.count >= expected {
+                let reply = try APIClient.parse(buffer.prefix(expected))
+                buffer.removeFirst(expected)
+                return reply
+            }
+            let n = recv(fd, &chunk, chunk.count, 0)
+            guard n > 0 else { throw APIClient.Failure(description: "the connection to ruyid closed before the whole answer") }
+            buffer.append(contentsOf: chunk[0..<n])
+        }
+    }
+}
