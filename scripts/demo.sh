@@ -27,6 +27,7 @@ step setup boss 老板 --pin 8888
 step signin boss --pin 8888
 step catalog import demo/catalog.csv
 step shift open 200
+step products --search ksf     # pinyin initials: 康师傅
 step scan 6920152400050          # 康师傅红烧牛肉面
 step scan 6901234567892          # 可口可乐 330ml
 step qty 2 2

@@ -34,6 +34,7 @@ public enum Strings {
         "setup.bad_pin": ("密码要 4 到 12 位数字", "the PIN must be 4 to 12 digits"),
         "cashier.bad_role": ("身份只能是收银员或老板", "role must be cashier or owner"),
         "catalog.invalid": ("商品表有问题，没有导入", "the catalog file has problems; nothing was imported"),
+        "catalog.bad_query": ("请输入要找的商品名、拼音首字母或条码", "type a name, pinyin initials or a barcode"),
         "till.other_code": ("这个码不是商品码", "this code is not a product"),
     ]
 }

@@ -215,6 +215,42 @@ public struct ReportView: Codable, Hashable, Sendable {
     }
 }
 
+public struct ProductView: Codable, Hashable, Sendable {
+    public var id: String
+    public var name: String
+    public var price: String
+    public var unit: String
+    public var barcode: String?
+    public var initials: String
+    public var active: Bool
+    public init(id: String, name: String, price: String, unit: String, barcode: String?, initials: String, active: Bool) {
+        self.id = id; self.name = name; self.price = price; self.unit = unit; self.barcode = barcode; self.initials = initials; self.active = active
+    }
+}
+
+public struct ProductsView: Codable, Hashable, Sendable {
+    public var products: [ProductView]
+    public init(products: [ProductView]) { self.products = products }
+}
+
+public struct ShiftCloseRequest: Codable, Hashable, Sendable {
+    /// Counted amount per tender, e.g. {"cash": "1234.50"}.
+    public var counted: [String: String]
+    public init(counted: [String: String]) { self.counted = counted }
+}
+
+public struct ZReportView: Codable, Hashable, Sendable {
+    public var z: Int64
+    public var report: ReportView
+    public var counted: [String: String]
+    public var variance: [String: String]
+    /// The ledger's chain head before this Z (`SEQ:HASH`): `ruyi ledger verify --anchor` checks a ledger file against it.
+    public var chainHead: String
+    public init(z: Int64, report: ReportView, counted: [String: String], variance: [String: String], chainHead: String) {
+        self.z = z; self.report = report; self.counted = counted; self.variance = variance; self.chainHead = chainHead
+    }
+}
+
 /// The JSON coders both sides use (snake_case keys on the wire).
 public enum WireCoding {
     public static func encoder() -> JSONEncoder {

@@ -148,7 +148,7 @@ struct PayCashCommand: ParsableCommand {
 }
 
 struct ShiftCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "shift", abstract: "Open the shift.", subcommands: [ShiftOpenCommand.self])
+    static let configuration = CommandConfiguration(commandName: "shift", abstract: "Open or close the shift.", subcommands: [ShiftOpenCommand.self, ShiftCloseCommand.self])
 }
 
 struct ShiftOpenCommand: ParsableCommand {
@@ -233,5 +233,41 @@ struct XReportCommand: ParsableCommand {
         let width = rows.map { displayWidth($0.0) }.max() ?? 10
         print("X 报表 (not a Z: the shift stays open)")
         for (k, v) in rows { print(pad(k, width) + "  " + v) }
+    }
+}
+
+struct ProductsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "products", abstract: "Find products by name, pinyin initials (ksf → 康师傅) or barcode.")
+    @OptionGroup var options: ClientOptions
+    @Option(name: .long, help: "What to look for.") var search: String
+    func run() throws {
+        let q = search.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? search
+        let v = try options.call("GET", "/v1/catalog/search?q=\(q)", as: ProductsView.self)
+        guard !options.json else { return }
+        if v.products.isEmpty { print("没有找到 nothing found"); return }
+        let width = v.products.map { displayWidth($0.name) }.max() ?? 10
+        for p in v.products {
+            print(pad(p.name, width) + "  " + pad(p.price, 8, right: true) + "/" + p.unit + "  " + pad(p.barcode ?? "-", 14) + "  " + p.initials + (p.active ? "" : "  (停售)"))
+        }
+    }
+}
+
+struct ShiftCloseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "close", abstract: "Close the shift with the counted cash (owner): prints the Z report.")
+    @OptionGroup var options: ClientOptions
+    @Option(name: .long, help: "Counted amount per tender, e.g. cash=1234.50 (repeatable).") var counted: [String]
+    func run() throws {
+        var map: [String: String] = [:]
+        for c in counted {
+            let parts = c.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2 else { throw ValidationError("--counted '\(c)' is not TENDER=AMOUNT, e.g. cash=1234.50") }
+            map[String(parts[0])] = String(parts[1])
+        }
+        let z = try options.call("POST", "/v1/shift/close", ShiftCloseRequest(counted: map), as: ZReportView.self)
+        guard !options.json else { return }
+        print("Z 报表 \(z.z) · 班次 shift \(z.report.shift) · \(z.report.businessDate)")
+        print("销售 sales \(z.report.sales) 笔 · \(z.report.salesTotal)   退货 refunds \(z.report.refunds) 笔 · \(z.report.refundsTotal)")
+        for (k, v) in z.counted.sorted(by: { $0.key < $1.key }) { print("点数 counted \(k) \(v) · 差额 variance \(z.variance[k] ?? "0.00")") }
+        print("账本锚点 chain head \(z.chainHead)  (ruyi ledger verify --anchor \(z.chainHead))")
     }
 }

@@ -18,6 +18,7 @@ enum APIRoutes {
         "GET /v1/till", "POST /v1/till/scan", "POST /v1/till/lines/{line}/quantity", "DELETE /v1/till/lines/{line}",
         "POST /v1/till/tender/cash", "POST /v1/till/cancel",
         "POST /v1/setup", "POST /v1/cashiers", "POST /v1/catalog/import", "GET /v1/reports/x",
+        "GET /v1/catalog/search", "POST /v1/shift/close",
     ]
 
     static func router(_ d: DaemonContext) -> Router<BasicRequestContext> {
@@ -73,7 +74,22 @@ enum APIRoutes {
                 throw APIFailure(TillFailure(413, "api.body_too_large", Strings.text("api.body_too_large") + "（商品表上限 256 MB）"))
             }
             let source = req.uri.queryParameters.get("source") ?? "api"
-            return try await run { try await d.till.importCatalog(csv: Array(buffer.readableBytesView), source: source) }
+            let response = try await run { try await d.till.importCatalog(csv: Array(buffer.readableBytesView), source: source) }
+            try? d.search.rebuild(from: d.ledger) // the new products are found at once
+            return response
+        }
+        router.get("/v1/catalog/search") { req, _ in
+            let q = req.uri.queryParameters.get("q") ?? ""
+            guard !q.isEmpty, q.count <= 100 else { throw APIFailure(TillFailure(400, "catalog.bad_query", field: "q")) }
+            let found = d.search.search(q).map { e in
+                ProductView(id: e.product.id.rawValue, name: e.product.name, price: e.product.price.formatted,
+                            unit: e.product.unit == .kilogram ? "kg" : "件", barcode: e.product.barcode, initials: e.initials, active: e.product.active)
+            }
+            return try json(ProductsView(products: found))
+        }
+        router.post("/v1/shift/close") { req, ctx in
+            let body = try await decode(ShiftCloseRequest.self, req, ctx, d)
+            return try await run { try await d.till.closeShift(body) }
         }
         router.get("/v1/reports/x") { _, _ in try await run { try await d.till.xReport() } }
         if d.testHooks {

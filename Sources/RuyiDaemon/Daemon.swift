@@ -23,10 +23,11 @@ final class DaemonContext: Sendable {
     let logger: Logger
     let testHooks: Bool
     let maxBodyBytes: Int
+    let search: CatalogSearch
 
     init(till: TillSession, events: EventHub, ledger: Ledger, hub: ScannerHub?, worker: PrintWorker, terminalID: UUID, logger: Logger,
-         testHooks: Bool, maxBodyBytes: Int) {
-        self.till = till; self.events = events; self.ledger = ledger; self.hub = hub; self.worker = worker
+         testHooks: Bool, maxBodyBytes: Int, search: CatalogSearch) {
+        self.till = till; self.events = events; self.ledger = ledger; self.hub = hub; self.worker = worker; self.search = search
         self.terminalID = terminalID; self.logger = logger; self.testHooks = testHooks; self.maxBodyBytes = maxBodyBytes
     }
 
@@ -131,14 +132,17 @@ public enum Daemon {
             target = try SpoolFolderTarget(directory: c.spoolDir.isEmpty ? state.spoolPath : c.spoolDir)
         }
         let worker = try PrintWorker(ledger: ledger, target: target, profile: profile)
-        // 4. The till.
+        // 4. The till, and the catalog search index (name, pinyin initials, barcode).
+        let search = CatalogSearch()
+        try search.rebuild(from: ledger)
         let events = EventHub()
         let till = try TillSession(ledger: ledger, journalPath: state.cartJournalPath, maxTender: Money(fen: Int64(c.maxTenderYuan) * 100),
                                    store: StoreReceiptInfo(storeName: c.storeName, headerLines: [c.storeAddress, c.storePhone].filter { !$0.isEmpty }),
                                    profile: profile, cashRounding: c.cashRoundingToJiao, events: events,
                                    logger: Logger.module("till", c, log)) { worker.wake() }
         let context = DaemonContext(till: till, events: events, ledger: ledger, hub: hub, worker: worker, terminalID: terminalID,
-                                    logger: Logger.module("api", c, log), testHooks: options.testHooks, maxBodyBytes: c.maxBodyKB * 1024)
+                                    logger: Logger.module("api", c, log), testHooks: options.testHooks, maxBodyBytes: c.maxBodyKB * 1024,
+                                    search: search)
         // 5. The API on its Unix socket; READY=1 once it is bound (the ledger is open and migrated by then).
         try prepareSocket(options.socket)
         let socketGroup = c.socketGroup

@@ -313,6 +313,31 @@ public actor TillSession {
         }
     }
 
+    /// Closes the shift with the counted amounts: the Z report, with the variance per tender.
+    public func closeShift(_ request: ShiftCloseRequest) throws(TillFailure) -> ZReportView {
+        let owner = try requireOwner()
+        var counted: [TenderKind: Money] = [:]
+        for (k, v) in request.counted {
+            guard let kind = TenderKind(rawValue: k) else { throw TillFailure(400, "till.bad_amount", "没有这种付款方式：\(k)", field: "counted.\(k)") }
+            do { counted[kind] = try Money.parse(v) } catch {
+                throw TillFailure(400, "till.bad_amount", Strings.text("till.bad_amount") + "（\(error)）", field: "counted.\(k)")
+            }
+            guard counted[kind]! <= Money(fen: maxTender.minorUnits * 100) else { throw TillFailure(400, "till.amount_too_large", field: "counted.\(k)") }
+        }
+        guard counted[.cash] != nil else { throw TillFailure(400, "till.bad_amount", "请输入点过的现金金额", field: "counted.cash") }
+        do {
+            let z = try ledger.closeShift(owner: owner.id, counted: counted, openCarts: lineCount > 0 ? 1 : 0)
+            logger.notice("shift closed (Z)", metadata: ["z": "\(z.z)", "by": "\(owner.id)", "variance": "\(z.variance)"])
+            events.publish(name: "shift", ["change": "closed", "z": "\(z.z)"])
+            return ZReportView(z: z.z, report: ReportView(z.report), counted: z.counted.mapValues { Money(fen: $0).formatted },
+                               variance: z.variance.mapValues { Money(fen: $0).formatted }, chainHead: z.chainHeadBefore)
+        } catch let e as LedgerError {
+            throw TillFailure(409, e.code, e.message)
+        } catch {
+            throw TillFailure(500, "api.internal")
+        }
+    }
+
     public func xReport() throws(TillFailure) -> ReportView {
         _ = try requireCashier()
         do {

@@ -201,3 +201,28 @@ extension Ledger {
 }
 
 private struct RollbackImport: Error {}
+
+/// One product as a search lists it.
+public struct CatalogEntry: Hashable, Sendable {
+    public let id: ProductID
+    public let name: String
+    public let price: Money
+    public let unit: SaleUnit
+    public let barcode: String?
+    public let active: Bool
+}
+
+extension Ledger {
+    /// Every product, for the in-memory search index (name, pinyin initials, barcode). One read; ~100k rows in a few hundred ms.
+    public func catalogEntries() throws -> [CatalogEntry] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT p.id, p.name, p.price, p.unit, p.active, (SELECT b.code FROM barcode b WHERE b.product_id = p.id ORDER BY b.pack_quantity, b.code LIMIT 1)
+                FROM product p ORDER BY p.id
+                """).map { row in
+                CatalogEntry(id: ProductID(row[0] as String), name: row[1], price: Money(fen: row[2]),
+                             unit: SaleUnit(rawValue: row[3]) ?? .piece, barcode: row[5], active: row[4])
+            }
+        }
+    }
+}

@@ -298,3 +298,40 @@ final class DaemonUnderTest: @unchecked Sendable {
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: spool)) ?? []).count >= 1)
     }
 }
+
+@Suite(.serialized) struct DaemonCatalogAndShiftTests {
+    @Test func pinyinInitialsSearchAndClosingTheShift() throws {
+        let d = try DaemonUnderTest(seed: false)
+        defer { d.stop() }
+        try #require(try d.start() != nil, "\(d.log)")
+        #expect(try d.call("POST", "/v1/setup", #"{"owner":"boss","name":"老板","pin":"8888"}"#).0 == 200)
+        #expect(try d.call("POST", "/v1/session", #"{"cashier":"boss","pin":"8888"}"#).0 == 200)
+        let csv = try String(contentsOfFile: DaemonUnderTest.devices + "/../demo/catalog.csv", encoding: .utf8)
+        #expect(try d.client.send("POST", "/v1/catalog/import", body: Data(csv.utf8)).status == 200)
+        func names(_ q: String) throws -> [String] {
+            let enc = q.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? q
+            return (try d.call("GET", "/v1/catalog/search?q=\(enc)").1["products"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        }
+        #expect(try names("ksf") == ["康师傅红烧牛肉面"], "the owner types ksf for 康师傅")
+        #expect(try names("kkkl").first == "可口可乐 330ml")
+        #expect(try names("牛奶") == ["伊利纯牛奶 250ml"])
+        #expect(try names("6921168509256") == ["农夫山泉 550ml"])
+        #expect(try names("9256") == ["农夫山泉 550ml"], "the last digits of a barcode")
+        #expect(try names("zzzz").isEmpty)
+        #expect(try d.call("GET", "/v1/catalog/search?q=").0 == 400)
+        // A sale, then the owner closes the shift with the cash counted 0.50 short.
+        #expect(try d.call("POST", "/v1/shift/open", #"{"float":"100"}"#).0 == 200)
+        #expect(try d.call("POST", "/v1/till/scan", #"{"data":"6920152400050"}"#).0 == 200)
+        #expect(try d.call("POST", "/v1/till/tender/cash", #"{"amount":"5"}"#).0 == 200)
+        var r = try d.call("POST", "/v1/shift/close", #"{"counted":{"cash":"abc"}}"#)
+        #expect(r.0 == 400)
+        r = try d.call("POST", "/v1/shift/close", #"{"counted":{"cash":"104.00"}}"#)
+        #expect(r.0 == 200, "\(r)")
+        #expect((r.1["variance"] as? [String: String])?["cash"] == "-0.50", "\(r.1)")
+        #expect(((r.1["report"] as? [String: Any])?["sales_total"] as? String) == "4.50")
+        #expect((r.1["chain_head"] as? String)?.contains(":") == true)
+        #expect(try d.call("GET", "/v1/shift").1["open"] as? Bool == false)
+        #expect(try d.call("POST", "/v1/till/scan", #"{"data":"6920152400050"}"#).0 == 200, "scanning works with no shift…")
+        #expect(try d.call("POST", "/v1/till/tender/cash", #"{"amount":"5"}"#).0 == 409, "…but a sale needs an open shift")
+    }
+}
