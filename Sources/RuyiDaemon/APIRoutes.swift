@@ -6,6 +6,7 @@ import NIOCore
 import RuyiAPI
 import RuyiCore
 import RuyiScanning
+import ServiceLifecycle
 
 /// The local API's routes (HTTP/1.1 + JSON on the Unix socket). Documented in `docs/api/openapi.json`; a test diffs
 /// this table against that document.
@@ -145,7 +146,8 @@ enum APIRoutes {
         return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
                         body: ResponseBody { writer in
             try await writer.write(ByteBuffer(string: ": ruyid events\n\n"))
-            for await e in stream {
+            // Ends when shutdown begins, so an open `ruyi events` never holds ruyid up.
+            for await e in stream.cancelOnGracefulShutdown() {
                 let data = (try? WireCoding.encoder().encode(e.fields)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
                 try await writer.write(ByteBuffer(string: "id: \(e.seq)\nevent: \(e.name)\ndata: \(data)\n\n"))
             }

@@ -335,3 +335,39 @@ final class DaemonUnderTest: @unchecked Sendable {
         #expect(try d.call("POST", "/v1/till/tender/cash", #"{"amount":"5"}"#).0 == 409, "…but a sale needs an open shift")
     }
 }
+
+@Suite(.serialized) struct DaemonEventsTests {
+    @Test func eventsStreamAsServerSentEvents() throws {
+        let d = try DaemonUnderTest()
+        defer { d.stop() }
+        try #require(try d.start() != nil, "\(d.log)")
+        // A raw connection that stays open on GET /v1/events.
+        let fd = try UnixSocket.connect(d.socket, timeoutSeconds: 3)
+        defer { close(fd) }
+        let request = "GET /v1/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        _ = request.withCString { send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+        var received = ""
+        var buf = [UInt8](repeating: 0, count: 8192)
+        func read(until text: String) {
+            let end = Date().addingTimeInterval(3)
+            while !received.contains(text), Date() < end {
+                let n = recv(fd, &buf, buf.count, 0)
+                if n > 0 { received += String(decoding: buf[0..<n], as: UTF8.self) } else { break }
+            }
+        }
+        read(until: ": ruyid events")
+        #expect(received.contains("text/event-stream"), "\(received)")
+        _ = try d.call("POST", "/v1/session", #"{"cashier":"c1","pin":"1234"}"#)
+        _ = try d.call("POST", "/v1/till/scan", #"{"data":"6901234567892"}"#)
+        _ = try d.call("POST", "/v1/till/scan", #"{"data":"4006381333931"}"#)
+        read(until: "unknown_code")
+        #expect(received.contains("event: cart\n") && received.contains("\"line_added\""), "\(received)")
+        #expect(received.contains("event: scan\n") && received.contains("\"unknown_code\""), "the cashier is asked what to do: \(received)")
+        #expect(received.contains("\nid: "), "events carry ids")
+        // An open event stream does not hold up a clean stop.
+        let asked = Date()
+        d.process?.signal(SIGTERM)
+        #expect(d.process?.wait(timeout: 3) == 0, "\(d.log)")
+        #expect(Date().timeIntervalSince(asked) < 2)
+    }
+}
