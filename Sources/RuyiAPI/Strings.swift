@@ -35,6 +35,9 @@ public enum Strings {
         "cashier.bad_role": ("身份只能是收银员或老板", "role must be cashier or owner"),
         "catalog.invalid": ("商品表有问题，没有导入", "the catalog file has problems; nothing was imported"),
         "catalog.bad_query": ("请输入要找的商品名、拼音首字母或条码", "type a name, pinyin initials or a barcode"),
+        "till.no_such_parked": ("没有这个挂单", "no such parked cart"),
+        "sale.not_found": ("没有这笔交易", "no such sale"),
+        "sale.reason_required": ("请说明作废原因", "give a reason for the void"),
         "till.other_code": ("这个码不是商品码", "this code is not a product"),
     ]
 }

@@ -251,6 +251,64 @@ public struct ZReportView: Codable, Hashable, Sendable {
     }
 }
 
+public struct ParkRequest: Codable, Hashable, Sendable {
+    public var label: String?
+    public init(label: String?) { self.label = label }
+}
+
+public struct ParkedView: Codable, Hashable, Sendable {
+    public var id: String
+    public var label: String
+    public var cashier: String
+    public init(id: String, label: String, cashier: String) { self.id = id; self.label = label; self.cashier = cashier }
+}
+
+public struct ParkedListView: Codable, Hashable, Sendable {
+    public var parked: [ParkedView]
+    public init(parked: [ParkedView]) { self.parked = parked }
+}
+
+public struct SaleView: Codable, Hashable, Sendable {
+    public struct Line: Codable, Hashable, Sendable {
+        public var name: String
+        public var quantity: String
+        public var amount: String
+        public init(name: String, quantity: String, amount: String) { self.name = name; self.quantity = quantity; self.amount = amount }
+    }
+    public struct Paid: Codable, Hashable, Sendable {
+        public var tender: String
+        public var amount: String
+        public init(tender: String, amount: String) { self.tender = tender; self.amount = amount }
+    }
+    public var sale: String
+    public var shift: Int64
+    public var receipt: Int64
+    public var cashier: String
+    public var total: String
+    public var lines: [Line]
+    public var payments: [Paid]
+    public init(sale: String, shift: Int64, receipt: Int64, cashier: String, total: String, lines: [Line], payments: [Paid]) {
+        self.sale = sale; self.shift = shift; self.receipt = receipt; self.cashier = cashier; self.total = total; self.lines = lines; self.payments = payments
+    }
+}
+
+public struct ReprintView: Codable, Hashable, Sendable {
+    public var job: String
+    public var number: Int64
+    public init(job: String, number: Int64) { self.job = job; self.number = number }
+}
+
+public struct VoidRequest: Codable, Hashable, Sendable {
+    public var reason: String
+    public init(reason: String) { self.reason = reason }
+}
+
+public struct VoidView: Codable, Hashable, Sendable {
+    public var sale: String
+    public var entry: Int64
+    public init(sale: String, entry: Int64) { self.sale = sale; self.entry = entry }
+}
+
 /// The JSON coders both sides use (snake_case keys on the wire).
 public enum WireCoding {
     public static func encoder() -> JSONEncoder {

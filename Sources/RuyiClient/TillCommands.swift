@@ -271,3 +271,42 @@ struct ShiftCloseCommand: ParsableCommand {
         print("账本锚点 chain head \(z.chainHead)  (ruyi ledger verify --anchor \(z.chainHead))")
     }
 }
+
+struct ParkCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "park", abstract: "Park the open cart (it survives restarts) and start an empty one.")
+    @OptionGroup var options: ClientOptions
+    @Option(help: "A word to find it again by, e.g. the customer's shirt colour.") var label: String?
+    func run() throws {
+        let p = try options.call("POST", "/v1/till/park", ParkRequest(label: label), as: ParkedView.self)
+        if !options.json { print("parked \(p.id)\(p.label.isEmpty ? "" : " (\(p.label))")") }
+    }
+}
+
+struct ResumeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "resume", abstract: "Bring a parked cart back; without an id, list the parked carts.")
+    @OptionGroup var options: ClientOptions
+    @Argument var id: String?
+    func run() throws {
+        guard let id else {
+            let list = try options.call("GET", "/v1/parked", as: ParkedListView.self)
+            if !options.json { for p in list.parked { print("\(p.id)  \(p.label)  \(p.cashier)") } }
+            return
+        }
+        let c = try options.call("POST", "/v1/parked/\(id)/resume", as: CartView.self)
+        if !options.json { printCart(c) }
+    }
+}
+
+struct ReceiptCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "receipt", abstract: "Receipts of earlier sales.", subcommands: [ReceiptReprintCommand.self])
+}
+
+struct ReceiptReprintCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "reprint", abstract: "Print a sale's receipt again (marked REPRINT); SALE is the sale id.")
+    @OptionGroup var options: ClientOptions
+    @Argument var sale: String
+    func run() throws {
+        let r = try options.call("POST", "/v1/sales/\(sale)/reprint", as: ReprintView.self)
+        if !options.json { print("reprint queued (job \(r.number))") }
+    }
+}

@@ -20,6 +20,8 @@ enum APIRoutes {
         "POST /v1/till/tender/cash", "POST /v1/till/cancel",
         "POST /v1/setup", "POST /v1/cashiers", "POST /v1/catalog/import", "GET /v1/reports/x",
         "GET /v1/catalog/search", "POST /v1/shift/close",
+        "POST /v1/till/park", "GET /v1/parked", "POST /v1/parked/{id}/resume",
+        "GET /v1/sales/{id}", "POST /v1/sales/{id}/reprint", "POST /v1/sales/{id}/void",
     ]
 
     static func router(_ d: DaemonContext) -> Router<BasicRequestContext> {
@@ -87,6 +89,28 @@ enum APIRoutes {
                             unit: e.product.unit == .kilogram ? "kg" : "件", barcode: e.product.barcode, initials: e.initials, active: e.product.active)
             }
             return try json(ProductsView(products: found))
+        }
+        router.post("/v1/till/park") { req, ctx in
+            let body = try await decode(ParkRequest.self, req, ctx, d)
+            return try await run { try await d.till.park(body) }
+        }
+        router.get("/v1/parked") { _, _ in try await run { try await d.till.parked() } }
+        router.post("/v1/parked/{id}/resume") { _, ctx in
+            let id = ctx.parameters.get("id") ?? ""
+            return try await run { try await d.till.resume(id) }
+        }
+        router.get("/v1/sales/{id}") { _, ctx in
+            let id = ctx.parameters.get("id") ?? ""
+            return try await run { try await d.till.sale(id) }
+        }
+        router.post("/v1/sales/{id}/reprint") { _, ctx in
+            let id = ctx.parameters.get("id") ?? ""
+            return try await run { try await d.till.reprint(id) }
+        }
+        router.post("/v1/sales/{id}/void") { req, ctx in
+            let id = ctx.parameters.get("id") ?? ""
+            let body = try await decode(VoidRequest.self, req, ctx, d)
+            return try await run { try await d.till.postVoid(id, body) }
         }
         router.post("/v1/shift/close") { req, ctx in
             let body = try await decode(ShiftCloseRequest.self, req, ctx, d)

@@ -371,3 +371,41 @@ final class DaemonUnderTest: @unchecked Sendable {
         #expect(Date().timeIntervalSince(asked) < 2)
     }
 }
+
+@Suite(.serialized) struct DaemonParkAndSalesTests {
+    @Test func parkResumeReprintAndPostVoid() throws {
+        let d = try DaemonUnderTest()
+        defer { d.stop() }
+        try #require(try d.start() != nil, "\(d.log)")
+        #expect(try d.call("POST", "/v1/session", #"{"cashier":"c1","pin":"1234"}"#).0 == 200)
+        #expect(try d.call("POST", "/v1/till/park", #"{"label":"red coat"}"#).0 == 409, "nothing to park")
+        _ = try d.call("POST", "/v1/till/scan", #"{"data":"6901234567892"}"#)
+        var r = try d.call("POST", "/v1/till/park", #"{"label":"red coat"}"#)
+        let parkedID = try #require(r.1["id"] as? String)
+        #expect((try d.call("GET", "/v1/till").1["lines"] as? [Any])?.isEmpty == true)
+        // Another customer buys meanwhile; the parked cart cannot land on a cart with lines.
+        _ = try d.call("POST", "/v1/till/scan", #"{"data":"036000291452"}"#)
+        #expect(try d.call("POST", "/v1/parked/\(parkedID)/resume").0 == 409)
+        r = try d.call("POST", "/v1/till/tender/cash", #"{"amount":"50"}"#)
+        let sale = try #require((r.1["done"] as? [String: Any])?["sale"] as? String)
+        // Survives a restart, then comes back.
+        d.process?.signal(SIGTERM)
+        _ = d.process?.wait(timeout: 10)
+        try #require(try d.start() != nil, "\(d.log)")
+        #expect((try d.call("GET", "/v1/parked").1["parked"] as? [[String: Any]])?.first?["label"] as? String == "red coat")
+        r = try d.call("POST", "/v1/parked/\(parkedID)/resume")
+        #expect(r.0 == 200 && ((r.1["lines"] as? [[String: Any]])?.first?["barcode"] as? String) == "6901234567892")
+        // The earlier sale, its reprint, and its post-void (owner only).
+        r = try d.call("GET", "/v1/sales/\(sale)")
+        #expect(r.0 == 200 && r.1["total"] as? String == "49.90")
+        #expect(try d.call("GET", "/v1/sales/not-a-sale").0 == 404)
+        #expect(try d.call("POST", "/v1/sales/\(sale)/reprint").0 == 200)
+        r = try d.call("POST", "/v1/sales/\(sale)/void", #"{"reason":"customer returned at once"}"#)
+        #expect(r.0 == 403, "a cashier cannot post-void")
+        #expect(try d.call("POST", "/v1/session", #"{"cashier":"boss","pin":"8888"}"#).0 == 200)
+        #expect(try d.call("POST", "/v1/sales/\(sale)/void", #"{"reason":" "}"#).0 == 400)
+        r = try d.call("POST", "/v1/sales/\(sale)/void", #"{"reason":"customer returned at once"}"#)
+        #expect(r.0 == 200 && (r.1["entry"] as? Int ?? 0) > 0, "\(r)")
+        #expect(try d.call("POST", "/v1/sales/\(sale)/void", #"{"reason":"again"}"#).0 == 409, "once only")
+    }
+}
