@@ -38,6 +38,9 @@ public enum Strings {
         "till.no_such_parked": ("没有这个挂单", "no such parked cart"),
         "sale.not_found": ("没有这笔交易", "no such sale"),
         "sale.reason_required": ("请说明作废原因", "give a reason for the void"),
+        "cash.bad_kind": ("只能是存入、取出、上缴或开钱箱", "kind must be pay_in, pay_out, drop or no_sale"),
+        "stock.bad_kind": ("只能是进货、盘点或报损", "kind must be receive, count or waste"),
+        "stock.unknown_product": ("商品库里没有这个商品", "no such product"),
         "till.other_code": ("这个码不是商品码", "this code is not a product"),
     ]
 }

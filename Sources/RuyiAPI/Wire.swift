@@ -309,6 +309,56 @@ public struct VoidView: Codable, Hashable, Sendable {
     public init(sale: String, entry: Int64) { self.sale = sale; self.entry = entry }
 }
 
+public struct CashMovementRequest: Codable, Hashable, Sendable {
+    /// `pay_in`, `pay_out`, `drop` or `no_sale`.
+    public var kind: String
+    /// Zero for `no_sale`.
+    public var amount: String
+    public var reason: String
+    public init(kind: String, amount: String, reason: String) { self.kind = kind; self.amount = amount; self.reason = reason }
+}
+
+public struct CashMovementView: Codable, Hashable, Sendable {
+    public var kind: String
+    public var amount: String
+    /// Whether the drawer was kicked open (a printer that can; not the spool folder).
+    public var drawerOpened: Bool
+    public init(kind: String, amount: String, drawerOpened: Bool) { self.kind = kind; self.amount = amount; self.drawerOpened = drawerOpened }
+}
+
+public struct StockRequest: Codable, Hashable, Sendable {
+    /// `receive`, `count` or `waste`.
+    public var kind: String
+    /// A product id or one of its barcodes.
+    public var product: String
+    /// In base units: pieces, or grams for weighed goods. For `count`, what was counted.
+    public var quantity: Int64
+    public var note: String?
+    public init(kind: String, product: String, quantity: Int64, note: String?) { self.kind = kind; self.product = product; self.quantity = quantity; self.note = note }
+}
+
+public struct StockView: Codable, Hashable, Sendable {
+    public var product: String
+    public var name: String
+    public var onHand: Int64
+    public init(product: String, name: String, onHand: Int64) { self.product = product; self.name = name; self.onHand = onHand }
+}
+
+public struct LowStockView: Codable, Hashable, Sendable {
+    public struct Item: Codable, Hashable, Sendable {
+        public var product: String
+        public var name: String
+        public var onHand: Int64
+        public var threshold: Int64
+        public var suggestedOrder: Int64
+        public init(product: String, name: String, onHand: Int64, threshold: Int64, suggestedOrder: Int64) {
+            self.product = product; self.name = name; self.onHand = onHand; self.threshold = threshold; self.suggestedOrder = suggestedOrder
+        }
+    }
+    public var items: [Item]
+    public init(items: [Item]) { self.items = items }
+}
+
 /// The JSON coders both sides use (snake_case keys on the wire).
 public enum WireCoding {
     public static func encoder() -> JSONEncoder {

@@ -310,3 +310,34 @@ struct ReceiptReprintCommand: ParsableCommand {
         if !options.json { print("reprint queued (job \(r.number))") }
     }
 }
+
+struct StockCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "stock", abstract: "Goods received, counts, waste, and the low-stock list.",
+                                                    subcommands: [StockMoveCommand.self, LowStockCommand.self])
+}
+
+struct StockMoveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "move", abstract: "KIND is receive, count or waste; QTY in pieces (grams for weighed goods).",
+                                                    discussion: "Examples: ruyi stock move receive 6901234567892 24 · ruyi stock move count cola330 17 · ruyi stock move waste apple 350 --note 'bruised'")
+    @OptionGroup var options: ClientOptions
+    @Argument var kind: String
+    @Argument(help: "A product id or barcode.") var product: String
+    @Argument var quantity: Int64
+    @Option var note: String?
+    func run() throws {
+        let v = try options.call("POST", "/v1/stock", StockRequest(kind: kind, product: product, quantity: quantity, note: note), as: StockView.self)
+        if !options.json { print("\(v.name): 库存 on hand \(v.onHand)") }
+    }
+}
+
+struct LowStockCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "low", abstract: "Products at or below their low-stock level.")
+    @OptionGroup var options: ClientOptions
+    func run() throws {
+        let v = try options.call("GET", "/v1/stock/low", as: LowStockView.self)
+        guard !options.json else { return }
+        let width = v.items.map { displayWidth($0.name) }.max() ?? 8
+        for i in v.items { print(pad(i.name, width) + "  库存 \(i.onHand) / 下限 \(i.threshold)  建议进货 \(i.suggestedOrder)") }
+        if v.items.isEmpty { print("没有缺货的商品 nothing is low") }
+    }
+}

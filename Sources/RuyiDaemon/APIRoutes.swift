@@ -5,7 +5,9 @@ import Logging
 import NIOCore
 import RuyiAPI
 import RuyiCore
+import RuyiLedger
 import RuyiScanning
+import RuyiUSB
 import ServiceLifecycle
 
 /// The local API's routes (HTTP/1.1 + JSON on the Unix socket). Documented in `docs/api/openapi.json`; a test diffs
@@ -22,6 +24,7 @@ enum APIRoutes {
         "GET /v1/catalog/search", "POST /v1/shift/close",
         "POST /v1/till/park", "GET /v1/parked", "POST /v1/parked/{id}/resume",
         "GET /v1/sales/{id}", "POST /v1/sales/{id}/reprint", "POST /v1/sales/{id}/void",
+        "POST /v1/shift/cash", "POST /v1/stock", "GET /v1/stock/low",
     ]
 
     static func router(_ d: DaemonContext) -> Router<BasicRequestContext> {
@@ -112,6 +115,19 @@ enum APIRoutes {
             let body = try await decode(VoidRequest.self, req, ctx, d)
             return try await run { try await d.till.postVoid(id, body) }
         }
+        router.post("/v1/shift/cash") { req, ctx in
+            let body = try await decode(CashMovementRequest.self, req, ctx, d)
+            let (kind, amount): (CashMovement, Money)
+            do { (kind, amount) = try await d.till.cashMovement(body) } catch let e as TillFailure { throw APIFailure(e) }
+            // Every movement of cash opens the drawer; a no-sale is nothing else.
+            let opened = await d.worker.kickDrawer(requestedAt: monotonicNanoseconds())
+            return try json(CashMovementView(kind: kind.rawValue, amount: amount.formatted, drawerOpened: opened))
+        }
+        router.post("/v1/stock") { req, ctx in
+            let body = try await decode(StockRequest.self, req, ctx, d)
+            return try await run { try await d.till.stock(body) }
+        }
+        router.get("/v1/stock/low") { _, _ in try await run { try await d.till.lowStock() } }
         router.post("/v1/shift/close") { req, ctx in
             let body = try await decode(ShiftCloseRequest.self, req, ctx, d)
             return try await run { try await d.till.closeShift(body) }

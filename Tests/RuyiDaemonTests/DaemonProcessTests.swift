@@ -409,3 +409,29 @@ final class DaemonUnderTest: @unchecked Sendable {
         #expect(try d.call("POST", "/v1/sales/\(sale)/void", #"{"reason":"again"}"#).0 == 409, "once only")
     }
 }
+
+@Suite(.serialized) struct DaemonCashAndStockTests {
+    @Test func cashMovementsAndStock() throws {
+        let d = try DaemonUnderTest()
+        defer { d.stop() }
+        try #require(try d.start() != nil, "\(d.log)")
+        #expect(try d.call("POST", "/v1/session", #"{"cashier":"c1","pin":"1234"}"#).0 == 200)
+        var r = try d.call("POST", "/v1/shift/cash", #"{"kind":"pay_out","amount":"20","reason":"买冰块"}"#)
+        #expect(r.0 == 200 && r.1["amount"] as? String == "20.00" && r.1["drawer_opened"] as? Bool == false, "spool folder: no drawer")
+        #expect(try d.call("POST", "/v1/shift/cash", #"{"kind":"no_sale","amount":"","reason":"换零钱"}"#).0 == 200)
+        #expect(try d.call("POST", "/v1/shift/cash", #"{"kind":"no_sale","amount":"5","reason":"x"}"#).0 == 400, "a no-sale moves no money")
+        #expect(try d.call("POST", "/v1/shift/cash", #"{"kind":"steal","amount":"5","reason":"x"}"#).0 == 400)
+        #expect(try d.call("POST", "/v1/shift/cash", #"{"kind":"drop","amount":"5","reason":""}"#).0 == 400, "a reason is required")
+        // Stock: receive by barcode, count by id, waste; the low-stock list.
+        r = try d.call("POST", "/v1/stock", #"{"kind":"receive","product":"6901234567892","quantity":24}"#)
+        #expect(r.0 == 200 && r.1["on_hand"] as? Int == 24, "\(r)")
+        r = try d.call("POST", "/v1/stock", #"{"kind":"count","product":"cola","quantity":8,"note":"shelf count"}"#)
+        #expect(r.0 == 200 && r.1["on_hand"] as? Int == 8)
+        #expect(try d.call("POST", "/v1/stock", #"{"kind":"waste","product":"cola","quantity":-3}"#).0 == 400)
+        #expect(try d.call("POST", "/v1/stock", #"{"kind":"receive","product":"nope","quantity":1}"#).0 == 404)
+        let low = try d.call("GET", "/v1/stock/low").1["items"] as? [[String: Any]] ?? []
+        #expect(low.contains { $0["product"] as? String == "cola" && $0["on_hand"] as? Int == 8 }, "\(low)")
+        // The X report counts the movements.
+        #expect(try d.call("GET", "/v1/reports/x").0 == 200)
+    }
+}
