@@ -41,6 +41,12 @@ public enum Strings {
         "cash.bad_kind": ("只能是存入、取出、上缴或开钱箱", "kind must be pay_in, pay_out, drop or no_sale"),
         "stock.bad_kind": ("只能是进货、盘点或报损", "kind must be receive, count or waste"),
         "stock.unknown_product": ("商品库里没有这个商品", "no such product"),
+        "scanner.bad_identity": ("扫码枪编号不对", "not a scanner identity (vvvv:pppp:serial or vvvv:pppp@port)"),
+        "scanner.off": ("扫码枪功能没有开启", "scanners are off in this configuration"),
+        "scanner.not_present": ("这个设备没有插着", "that device is not plugged in"),
+        "scanner.unknown_profile": ("没有这种扫码枪设置", "no such scanner profile"),
+        "scanner.already_driven": ("这个扫码枪已经在用了", "that scanner is already driven by its profile"),
+        "scanner.cannot_save_assignment": ("设置没有保存成功", "the assignment could not be saved"),
         "till.other_code": ("这个码不是商品码", "this code is not a product"),
     ]
 }

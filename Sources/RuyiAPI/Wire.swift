@@ -359,6 +359,14 @@ public struct LowStockView: Codable, Hashable, Sendable {
     public init(items: [Item]) { self.items = items }
 }
 
+public struct AssignRequest: Codable, Hashable, Sendable {
+    /// A profile family in devices/scanners, e.g. `generic-hid-keyboard`.
+    public var profile: String
+    /// Set after the owner read the warning that a keyboard will be taken away from the terminal.
+    public var confirmed: Bool
+    public init(profile: String, confirmed: Bool) { self.profile = profile; self.confirmed = confirmed }
+}
+
 /// The JSON coders both sides use (snake_case keys on the wire).
 public enum WireCoding {
     public static func encoder() -> JSONEncoder {

@@ -25,6 +25,7 @@ enum APIRoutes {
         "POST /v1/till/park", "GET /v1/parked", "POST /v1/parked/{id}/resume",
         "GET /v1/sales/{id}", "POST /v1/sales/{id}/reprint", "POST /v1/sales/{id}/void",
         "POST /v1/shift/cash", "POST /v1/stock", "GET /v1/stock/low",
+        "POST /v1/devices/scanners/{identity}/assign", "DELETE /v1/devices/scanners/{identity}/assign",
     ]
 
     static func router(_ d: DaemonContext) -> Router<BasicRequestContext> {
@@ -128,6 +129,19 @@ enum APIRoutes {
             return try await run { try await d.till.stock(body) }
         }
         router.get("/v1/stock/low") { _, _ in try await run { try await d.till.lowStock() } }
+        router.post("/v1/devices/scanners/{identity}/assign") { req, ctx in
+            let body = try await decode(AssignRequest.self, req, ctx, d)
+            let (hub, identity) = try await scannerTarget(ctx, d)
+            let s: ScannerStatus
+            do { s = try await hub.assign(identity, family: body.profile, confirmed: body.confirmed) } catch let e as AssignmentError { throw APIFailure(assignmentFailure(e)) } catch { throw APIFailure(TillFailure(500, "api.internal")) }
+            return try json(DaemonContext.view(s))
+        }
+        router.delete("/v1/devices/scanners/{identity}/assign") { _, ctx in
+            let (hub, identity) = try await scannerTarget(ctx, d)
+            let s: ScannerStatus
+            do { s = try await hub.unassign(identity) } catch let e as AssignmentError { throw APIFailure(assignmentFailure(e)) } catch { throw APIFailure(TillFailure(500, "api.internal")) }
+            return try json(DaemonContext.view(s))
+        }
         router.post("/v1/shift/close") { req, ctx in
             let body = try await decode(ShiftCloseRequest.self, req, ctx, d)
             return try await run { try await d.till.closeShift(body) }
@@ -141,6 +155,25 @@ enum APIRoutes {
             }
         }
         return router
+    }
+
+    /// The hub and the scanner a devices route names; only the owner assigns profiles.
+    static func scannerTarget(_ ctx: BasicRequestContext, _ d: DaemonContext) async throws -> (ScannerHub, ScannerIdentity) {
+        do { _ = try await d.till.requireOwnerRole() } catch { throw APIFailure(error) }
+        guard let raw = ctx.parameters.get("identity")?.removingPercentEncoding, let identity = ScannerIdentity(parsing: raw) else {
+            throw APIFailure(TillFailure(400, "scanner.bad_identity", field: "identity"))
+        }
+        guard let hub = d.hub else { throw APIFailure(TillFailure(409, "scanner.off")) }
+        return (hub, identity)
+    }
+
+    static func assignmentFailure(_ e: AssignmentError) -> TillFailure {
+        switch e {
+        case .needsConfirmation(let r): TillFailure(409, r.code, r.messageZH)
+        case .notPresent: TillFailure(404, e.code, Strings.text(e.code))
+        case .unknownProfile: TillFailure(400, e.code, Strings.text(e.code), field: "profile")
+        default: TillFailure(409, e.code, Strings.text(e.code))
+        }
     }
 
     static func lineParameter(_ ctx: BasicRequestContext) throws -> Int {

@@ -55,19 +55,21 @@ final class DaemonContext: Sendable {
         return parts.joined(separator: " · ")
     }
 
-    func devices() async -> DevicesView {
-        let scanners = (hub?.list() ?? []).map { s -> ScannerView in
-            let state: String
-            switch s.state {
-            case .driving: state = "driving"
-            case .unassigned: state = "unassigned"
-            case .awaitingConfirmation: state = "awaiting_confirmation"
-            case .failed(let why): state = "failed: \(why)"
-            case .gone: state = "gone"
-            }
-            return ScannerView(identity: s.identity.description, name: s.name, profile: s.family, transport: s.transport?.rawValue,
-                               state: state, scans: s.scans, problems: s.problems)
+    static func view(_ s: ScannerStatus) -> ScannerView {
+        let state: String
+        switch s.state {
+        case .driving: state = "driving"
+        case .unassigned: state = "unassigned"
+        case .awaitingConfirmation: state = "awaiting_confirmation"
+        case .failed(let why): state = "failed: \(why)"
+        case .gone: state = "gone"
         }
+        return ScannerView(identity: s.identity.description, name: s.name, profile: s.family, transport: s.transport?.rawValue,
+                           state: state, scans: s.scans, problems: s.problems)
+    }
+
+    func devices() async -> DevicesView {
+        let scanners = (hub?.list() ?? []).map(Self.view)
         let print = await worker.status()
         return DevicesView(scanners: scanners, printer: print?.message ?? "打印机状态未知", receiptsWaiting: print?.waiting ?? 0)
     }

@@ -267,6 +267,9 @@ public actor TillSession {
         return c
     }
 
+    /// For routes outside the till (device assignment): fails unless the owner is signed in.
+    public func requireOwnerRole() throws(TillFailure) -> String { try requireOwner().id }
+
     /// First start: the owner account, allowed only while the ledger has no cashier at all.
     public func setup(_ request: SetupRequest) throws(TillFailure) -> SessionView {
         guard (try? ledger.cashiers().isEmpty) == true else { throw TillFailure(409, "setup.already_done") }

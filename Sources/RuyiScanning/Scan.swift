@@ -127,3 +127,24 @@ public enum DecodedItem: Hashable, Sendable {
     case scan(text: String, data: [UInt8], symbology: Symbology?)
     case problem(ScanProblem)
 }
+
+extension ScannerIdentity {
+    /// Parses what `description` prints: `0c2e:0b8f:SN123` or `0c2e:0b8f@1-1.4`.
+    public init?(parsing text: String) {
+        let hexLen = 9
+        guard text.utf8.count > hexLen, let v = USBID.parse(String(text.prefix(4))), let p = USBID.parse(String(text.dropFirst(5).prefix(4))),
+              text.dropFirst(4).first == ":" else { return nil }
+        let rest = text.dropFirst(hexLen)
+        if rest.first == "@" {
+            let port = String(rest.dropFirst())
+            guard !port.isEmpty, port.allSatisfy({ $0.isNumber || $0 == "-" || $0 == "." }) else { return nil }
+            self.init(vendorID: v, productID: p, serial: nil, portPath: port)
+        } else if rest.first == ":" {
+            let serial = String(rest.dropFirst())
+            guard ScannerIdentity.usableSerial(serial) == serial else { return nil }
+            self.init(vendorID: v, productID: p, serial: serial, portPath: nil)
+        } else {
+            return nil
+        }
+    }
+}

@@ -212,7 +212,8 @@ final class DaemonUnderTest: @unchecked Sendable {
         try #require(try d.start() != nil, "\(d.log)")
         for route in OpenAPIDocument.shared.routes.sorted() where route != "GET /v1/events" {
             let parts = route.split(separator: " ")
-            let path = String(parts[1]).replacingOccurrences(of: "{line}", with: "1")
+            let path = String(parts[1]).replacingOccurrences(of: "{line}", with: "1").replacingOccurrences(of: "{id}", with: "1")
+                .replacingOccurrences(of: "{identity}", with: "0c2e:0b8f:X")
             let r = try d.client.send(String(parts[0]), path, body: parts[0] == "GET" || parts[0] == "DELETE" ? nil : Data("{}".utf8))
             let code = ((try? JSONSerialization.jsonObject(with: r.body)) as? [String: Any]).flatMap { ($0["error"] as? [String: Any])?["code"] as? String }
             #expect(code != "api.not_found" && code != "api.method_not_allowed" && r.status != 500, "\(route) → \(r.status) \(code ?? "")")
@@ -407,6 +408,12 @@ final class DaemonUnderTest: @unchecked Sendable {
         r = try d.call("POST", "/v1/sales/\(sale)/void", #"{"reason":"customer returned at once"}"#)
         #expect(r.0 == 200 && (r.1["entry"] as? Int ?? 0) > 0, "\(r)")
         #expect(try d.call("POST", "/v1/sales/\(sale)/void", #"{"reason":"again"}"#).0 == 409, "once only")
+        // Device assignment: owner only, a real identity, a present device.
+        r = try d.call("POST", "/v1/devices/scanners/0c2e:0b8f:NOPE/assign", #"{"profile":"generic-hid-keyboard","confirmed":true}"#)
+        #expect(r.0 == 404 || r.0 == 409, "\(r)") // not plugged in (or scanners off on a machine without libusb)
+        #expect(try d.call("POST", "/v1/devices/scanners/zz/assign", #"{"profile":"generic-hid-keyboard","confirmed":true}"#).0 == 400)
+        #expect(try d.call("POST", "/v1/session", #"{"cashier":"c1","pin":"1234"}"#).0 == 200)
+        #expect(try d.call("DELETE", "/v1/devices/scanners/0c2e:0b8f:NOPE/assign").0 == 403, "a cashier cannot")
     }
 }
 

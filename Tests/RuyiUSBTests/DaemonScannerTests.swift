@@ -49,6 +49,23 @@ extension USBTests {
             try emu.send("dh", hidpos("4006381333931"))
             try await Task.sleep(for: .milliseconds(200))
             #expect((call("GET", "/v1/till").1["lines"] as? [Any])?.count == 2)
+            // The owner marks an unknown keyboard as a scanner: warned first, taken only when confirmed, and given back on undo.
+            try emu.plug("kb2", vendor: 0x046d, product: 0xc31c, transport: .keyboard, serial: "KBD9", port: "6", kernelDriver: "usbhid", productName: "USB Keyboard")
+            defer { _ = try? emu.unplug("kb2") }
+            let listed = ContinuousClock.now + .seconds(2)
+            while !((call("GET", "/v1/devices").1["scanners"] as? [[String: Any]] ?? []).contains { $0["identity"] as? String == "046d:c31c:KBD9" }), ContinuousClock.now < listed {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(call("POST", "/v1/session", #"{"cashier":"boss","pin":"8888"}"#).0 == 200)
+            var r = call("POST", "/v1/devices/scanners/046d:c31c:KBD9/assign", #"{"profile":"generic-hid-keyboard","confirmed":false}"#)
+            #expect(r.0 == 409 && ((r.1["error"] as? [String: Any])?["code"] as? String) == "scanner.confirm_take_keyboard", "\(r)")
+            #expect(((r.1["error"] as? [String: Any])?["message"] as? String)?.contains("键盘") == true)
+            #expect(try !emu.log("kb2").contains { $0.hasPrefix("DISCONNECT") }, "nothing taken before the confirmation")
+            r = call("POST", "/v1/devices/scanners/046d:c31c:KBD9/assign", #"{"profile":"generic-hid-keyboard","confirmed":true}"#)
+            #expect(r.0 == 200 && r.1["state"] as? String == "driving", "\(r)")
+            r = call("DELETE", "/v1/devices/scanners/046d:c31c:KBD9/assign")
+            #expect(r.0 == 200 && r.1["state"] as? String == "unassigned", "\(r)")
+            #expect(try emu.log("kb2").filter { ["DISCONNECT 0", "CONNECT 0"].contains($0) } == ["DISCONNECT 0", "CONNECT 0"])
             daemon.signal(SIGTERM)
             #expect(daemon.wait(timeout: 10) == 0, "\(log())")
             // ruyid gave the scanner back on its way out.
