@@ -31,11 +31,7 @@ public struct APIClient: Sendable {
             throw Failure(description: "ruyid is not answering on \(socketPath) (\(error)): is it running? (--socket or RUYI_SOCKET)")
         }
         defer { close(fd) }
-        var request = "\(method) \(path) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nUser-Agent: ruyi\r\n"
-        if let body { request += "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n" }
-        request += "\r\n"
-        var out = Data(request.utf8)
-        if let body { out.append(body) }
+        let out = Self.request(method, path, body: body, keepAlive: false)
         var offset = 0
         while offset < out.count {
             // ruyid may answer before taking the whole body (too large): stop sending as soon as its answer is there.
@@ -61,6 +57,15 @@ public struct APIClient: Sendable {
             response.append(contentsOf: chunk[0..<n])
         }
         return try Self.parse(response)
+    }
+
+    /// The bytes of one HTTP/1.1 request (JSON body, or CSV for imports: ruyid reads the body as the route expects).
+    static func request(_ method: String, _ path: String, body: Data?, keepAlive: Bool) -> Data {
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: localhost\r\n" + (keepAlive ? "" : "Connection: close\r\n") + "User-Agent: ruyi\r\n"
+        if let body { head += "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n" }
+        var out = Data((head + "\r\n").utf8)
+        if let body { out.append(body) }
+        return out
     }
 
     /// Header length + Content-Length, once the headers are in and carry a Content-Length.
@@ -118,11 +123,7 @@ public final class APIConnection {
 
     /// Sends a request on the open connection and reads exactly its answer (Content-Length framed).
     public func send(_ method: String, _ path: String, body: Data? = nil) throws -> APIClient.Reply {
-        var request = "\(method) \(path) HTTP/1.1\r\nHost: localhost\r\nUser-Agent: ruyi\r\n"
-        if let body { request += "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n" }
-        request += "\r\n"
-        var out = Data(request.utf8)
-        if let body { out.append(body) }
+        let out = APIClient.request(method, path, body: body, keepAlive: true)
         var offset = 0
         while offset < out.count {
             let n = out.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }

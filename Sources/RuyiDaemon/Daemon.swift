@@ -229,7 +229,8 @@ struct ScanRouter: Service {
     let events: EventHub
     let logger: Logger
     func run() async throws {
-        for await event in hub.events.listen().cancelOnGracefulShutdown() {
+        // A deep buffer: a scan must never be dropped because the till was busy for a moment (overflow is counted).
+        for await event in hub.events.listen(buffer: 4096).cancelOnGracefulShutdown() {
             switch event {
             case .scan(let scan):
                 do {
