@@ -58,13 +58,15 @@ public struct CartLineView: Codable, Hashable, Sendable {
 }
 
 public struct CartView: Codable, Hashable, Sendable {
+    /// `sale`, or `refund` (lines and amounts negative: money goes back to the customer).
+    public var kind: String = "sale"
     public var state: String
     public var lines: [CartLineView]
     public var total: String
     public var due: String
     public var paid: String
-    public init(state: String, lines: [CartLineView], total: String, due: String, paid: String) {
-        self.state = state; self.lines = lines; self.total = total; self.due = due; self.paid = paid
+    public init(kind: String = "sale", state: String, lines: [CartLineView], total: String, due: String, paid: String) {
+        self.kind = kind; self.state = state; self.lines = lines; self.total = total; self.due = due; self.paid = paid
     }
 }
 
@@ -365,6 +367,34 @@ public struct AssignRequest: Codable, Hashable, Sendable {
     /// Set after the owner read the warning that a keyboard will be taken away from the terminal.
     public var confirmed: Bool
     public init(profile: String, confirmed: Bool) { self.profile = profile; self.confirmed = confirmed }
+}
+
+public struct ReturnRequest: Codable, Hashable, Sendable {
+    /// The receipt number as printed (`0001-0003`) or the sale id.
+    public var receipt: String
+    public init(receipt: String) { self.receipt = receipt }
+}
+
+public struct ReturnLineRequest: Codable, Hashable, Sendable {
+    /// The line number on the original receipt.
+    public var line: Int
+    /// Pieces, or kg like 0.350 for weighed goods.
+    public var quantity: String
+    public init(line: Int, quantity: String) { self.line = line; self.quantity = quantity }
+}
+
+public struct ReturnView: Codable, Hashable, Sendable {
+    public struct Returnable: Codable, Hashable, Sendable {
+        public var line: Int
+        public var name: String
+        public var quantity: String
+        public var amount: String
+        public init(line: Int, name: String, quantity: String, amount: String) { self.line = line; self.name = name; self.quantity = quantity; self.amount = amount }
+    }
+    public var sale: String
+    public var returnable: [Returnable]
+    public var cart: CartView
+    public init(sale: String, returnable: [Returnable], cart: CartView) { self.sale = sale; self.returnable = returnable; self.cart = cart }
 }
 
 /// The JSON coders both sides use (snake_case keys on the wire).

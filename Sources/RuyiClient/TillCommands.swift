@@ -341,3 +341,23 @@ struct LowStockCommand: ParsableCommand {
         if v.items.isEmpty { print("没有缺货的商品 nothing is low") }
     }
 }
+
+struct RefundCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "refund", abstract: "Refund from a receipt: without --line, list what can be returned.",
+                                                    discussion: "With --line N --qty Q the line is refunded and the cash paid back at once (a refund receipt prints).")
+    @OptionGroup var options: ClientOptions
+    @Argument(help: "The receipt number as printed (0001-0003) or the sale id.") var receipt: String
+    @Option var line: Int?
+    @Option var qty: String?
+    func run() throws {
+        let r = try options.call("POST", "/v1/till/return", ReturnRequest(receipt: receipt), as: ReturnView.self)
+        guard let line else {
+            if !options.json { for l in r.returnable { print("line \(l.line)  \(l.name)  可退 \(l.quantity) · \(l.amount)") } }
+            return
+        }
+        let cart = try options.call("POST", "/v1/till/return/lines", ReturnLineRequest(line: line, quantity: qty ?? "1"), as: CartView.self)
+        let due = cart.due.hasPrefix("-") ? String(cart.due.dropFirst()) : cart.due
+        let t = try options.call("POST", "/v1/till/tender/cash", CashTenderRequest(amount: due), as: TenderOutcome.self)
+        if !options.json, let done = t.done { print("退款完成 refund done · 退还 \(due) · 小票 receipt \(done.receipt)") }
+    }
+}

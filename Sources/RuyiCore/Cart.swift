@@ -194,6 +194,9 @@ public struct Cart: Hashable, Sendable, Codable {
     }
 
     /// Returns `quantity` of an original line (a positive quantity; the line holds it negated).
+    /// The unit an original line was sold in (to read a typed quantity right); nil when the line is not returnable.
+    public func returnableUnit(originalLine: Int) -> SaleUnit? { returnable[originalLine]?.remainingQuantity.unit }
+
     @discardableResult
     public mutating func addReturn(originalLine: Int, quantity: Quantity) throws(CartError) -> CartLine {
         try requireEditable()

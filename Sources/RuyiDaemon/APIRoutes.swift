@@ -26,6 +26,7 @@ enum APIRoutes {
         "GET /v1/sales/{id}", "POST /v1/sales/{id}/reprint", "POST /v1/sales/{id}/void",
         "POST /v1/shift/cash", "POST /v1/stock", "GET /v1/stock/low",
         "POST /v1/devices/scanners/{identity}/assign", "DELETE /v1/devices/scanners/{identity}/assign",
+        "POST /v1/till/return", "POST /v1/till/return/lines",
     ]
 
     static func router(_ d: DaemonContext) -> Router<BasicRequestContext> {
@@ -93,6 +94,14 @@ enum APIRoutes {
                             unit: e.product.unit == .kilogram ? "kg" : "件", barcode: e.product.barcode, initials: e.initials, active: e.product.active)
             }
             return try json(ProductsView(products: found))
+        }
+        router.post("/v1/till/return") { req, ctx in
+            let body = try await decode(ReturnRequest.self, req, ctx, d)
+            return try await run { try await d.till.startReturn(body) }
+        }
+        router.post("/v1/till/return/lines") { req, ctx in
+            let body = try await decode(ReturnLineRequest.self, req, ctx, d)
+            return try await run { try await d.till.returnLine(body) }
         }
         router.post("/v1/till/park") { req, ctx in
             let body = try await decode(ParkRequest.self, req, ctx, d)

@@ -124,7 +124,9 @@ public actor TillSession {
         case .completed: state = "completed"
         case .cancelled: state = "cancelled"
         }
-        return CartView(state: state, lines: lines, total: totals?.total.formatted ?? "0.00", due: totals?.due.formatted ?? "0.00",
+        var kind = "sale"
+        if case .refund = cart.kind { kind = "refund" }
+        return CartView(kind: kind, state: state, lines: lines, total: totals?.total.formatted ?? "0.00", due: totals?.due.formatted ?? "0.00",
                         paid: totals?.paid.formatted ?? "0.00")
     }
 
@@ -341,6 +343,50 @@ public actor TillSession {
         }
     }
 
+    // MARK: Returns
+
+    /// Starts a return of an earlier sale (by receipt number or sale id) on an empty till: the cart becomes a refund.
+    public func startReturn(_ request: ReturnRequest) throws(TillFailure) -> ReturnView {
+        _ = try requireCashier()
+        guard lineCount == 0 else { throw TillFailure(409, "till.not_allowed", "请先结账或挂起当前购物车") }
+        let text = request.receipt.trimmingCharacters(in: .whitespaces)
+        guard let id = UUID(uuidString: text) ?? (try? ledger.saleID(receiptNumber: text)) ?? nil else {
+            throw TillFailure(404, "sale.not_found", Strings.text("sale.not_found") + "（\(text)）", field: "receipt")
+        }
+        let returnable: [Cart.Returnable]
+        do { returnable = try ledger.returnable(for: id) } catch let e as LedgerError {
+            throw TillFailure(e.code == "ledger.unknown_sale" ? 404 : 409, e.code, e.message)
+        } catch {
+            throw TillFailure(500, "api.internal")
+        }
+        guard !returnable.isEmpty else { throw TillFailure(409, "sale.nothing_to_return") }
+        cart = Cart(returning: id, returnable: returnable, cashRoundingToJiao: cashRounding)
+        journal()
+        events.publish(name: "cart", ["change": "return_started", "sale": id.uuidString.lowercased()])
+        return ReturnView(sale: id.uuidString.lowercased(),
+                          returnable: returnable.map { .init(line: $0.originalLine, name: $0.name, quantity: Self.quantityText($0.remainingQuantity), amount: $0.remainingAmount.formatted) },
+                          cart: view())
+    }
+
+    /// Puts (part of) an original line in the refund.
+    public func returnLine(_ request: ReturnLineRequest) throws(TillFailure) -> CartView {
+        _ = try requireCashier()
+        guard case .refund = cart.kind else { throw TillFailure(409, "till.not_allowed", "请先开始退货") }
+        let unit = cart.returnableUnit(originalLine: request.line)
+        let q: Quantity
+        if unit == .kilogram {
+            guard let g = Self.parseKilograms(request.quantity) else { throw TillFailure(400, "till.bad_quantity", field: "quantity") }
+            q = .grams(g)
+        } else {
+            guard let n = Int64(request.quantity), n > 0, n <= 9999 else { throw TillFailure(400, "till.bad_quantity", field: "quantity") }
+            q = .pieces(n)
+        }
+        do { _ = try cart.addReturn(originalLine: request.line, quantity: q) } catch { throw TillFailure.cart(error) }
+        journal()
+        events.publish(name: "cart", ["change": "return_line", "line": "\(request.line)"])
+        return view()
+    }
+
     // MARK: Parking and earlier sales
 
     /// Parks the open cart (a customer fetching their wallet) and starts an empty one; parked carts survive restarts.
@@ -550,7 +596,7 @@ public actor TillSession {
         guard (try? ledger.shiftStatus())??.isOpen == true else { throw TillFailure(409, "till.shift_closed") }
         var next = cart
         do { try next.tenderCash(amount) } catch { throw TillFailure.cart(error) }
-        guard let totals = try? next.totals(), totals.paid >= totals.due else {
+        guard let totals = try? next.totals(), totals.remaining.isZero else {
             cart = next
             journal()
             events.publish(name: "cart", ["change": "tender"])

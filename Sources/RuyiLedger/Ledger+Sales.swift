@@ -166,3 +166,20 @@ extension Ledger {
         }
     }
 }
+
+extension Ledger {
+    /// The sale a receipt number (`0003-0012`, as printed) names; nil when there is none. Post-voided sales are found
+    /// too (the refund then says why it cannot be made).
+    public func saleID(receiptNumber text: String) throws -> UUID? {
+        let parts = text.split(separator: "-")
+        guard parts.count == 2, let shift = Int64(parts[0]), let receipt = Int64(parts[1]), shift > 0, receipt > 0 else { return nil }
+        let ids = try pool.read { db in
+            try Foundation.Data.fetchAll(db, sql: "SELECT id FROM ledger_entry WHERE kind = 'sale' AND receipt = ? ORDER BY seq DESC", arguments: [receipt])
+        }
+        for raw in ids {
+            let id = UUID(bytes: [UInt8](raw))
+            if try sale(id).shift == shift { return id }
+        }
+        return nil
+    }
+}

@@ -442,3 +442,34 @@ final class DaemonUnderTest: @unchecked Sendable {
         #expect(try d.call("GET", "/v1/reports/x").0 == 200)
     }
 }
+
+@Suite(.serialized) struct DaemonRefundTests {
+    @Test func aRefundFromTheReceiptNumber() throws {
+        let d = try DaemonUnderTest()
+        defer { d.stop() }
+        try #require(try d.start() != nil, "\(d.log)")
+        #expect(try d.call("POST", "/v1/session", #"{"cashier":"c1","pin":"1234"}"#).0 == 200)
+        _ = try d.call("POST", "/v1/till/scan", #"{"data":"6901234567892"}"#)
+        _ = try d.call("POST", "/v1/till/lines/1/quantity", #"{"quantity":"3"}"#)
+        _ = try d.call("POST", "/v1/till/scan", #"{"data":"036000291452"}"#)
+        let done = try d.call("POST", "/v1/till/tender/cash", #"{"amount":"100"}"#).1["done"] as? [String: Any]
+        let receipt = try #require(done?["receipt"] as? Int)
+        let number = String(format: "%04d-%04d", 1, receipt)
+        #expect(try d.call("POST", "/v1/till/return", #"{"receipt":"0009-0999"}"#).0 == 404)
+        var r = try d.call("POST", "/v1/till/return", #"{"receipt":"\#(number)"}"#)
+        #expect(r.0 == 200 && (r.1["returnable"] as? [Any])?.count == 2, "\(r)")
+        #expect((r.1["cart"] as? [String: Any])?["kind"] as? String == "refund")
+        #expect(try d.call("POST", "/v1/till/return/lines", #"{"line":1,"quantity":"4"}"#).0 == 409, "more than was sold")
+        r = try d.call("POST", "/v1/till/return/lines", #"{"line":1,"quantity":"2"}"#)
+        #expect(r.0 == 200 && r.1["due"] as? String == "-7.00", "\(r)")
+        #expect(try d.call("POST", "/v1/till/tender/cash", #"{"amount":"10"}"#).0 == 409, "a refund pays out exactly what is due")
+        r = try d.call("POST", "/v1/till/tender/cash", #"{"amount":"7"}"#)
+        #expect(r.0 == 200 && r.1["done"] != nil, "\(r)")
+        // What is left to return shrank by what was refunded.
+        r = try d.call("POST", "/v1/till/return", #"{"receipt":"\#(number)"}"#)
+        let left = (r.1["returnable"] as? [[String: Any]] ?? []).first { $0["line"] as? Int == 1 }
+        #expect(left?["quantity"] as? String == "1")
+        #expect(try d.call("POST", "/v1/till/cancel").0 == 200)
+        #expect(try d.call("GET", "/v1/reports/x").1["refunds"] as? Int == 1)
+    }
+}

@@ -14,10 +14,10 @@ import Testing
     @Test func theValidatorCatchesWhatItShould() {
         let v = OpenAPIDocument.shared
         #expect(v.validate(method: "GET", path: "/v1/till", status: 200,
-                           body: Data(#"{"state":"open","lines":[],"total":"0.00","due":"0.00","paid":"0.00"}"#.utf8)).isEmpty)
+                           body: Data(#"{"kind":"sale","state":"open","lines":[],"total":"0.00","due":"0.00","paid":"0.00"}"#.utf8)).isEmpty)
         #expect(!v.validate(method: "GET", path: "/v1/till", status: 200, body: Data(#"{"state":"open","lines":[],"total":0}"#.utf8)).isEmpty)
         #expect(!v.validate(method: "GET", path: "/v1/till", status: 200,
-                            body: Data(#"{"state":"open","lines":[],"total":"0.00","due":"0.00","paid":"0.00","extra":1}"#.utf8)).isEmpty)
+                            body: Data(#"{"kind":"sale","state":"open","lines":[],"total":"0.00","due":"0.00","paid":"0.00","extra":1}"#.utf8)).isEmpty)
         #expect(!v.validate(method: "GET", path: "/v1/till", status: 418, body: Data()).isEmpty)
         #expect(v.template(for: "POST", "/v1/till/lines/12/quantity") == "/v1/till/lines/{line}/quantity")
     }
