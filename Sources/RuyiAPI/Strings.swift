@@ -48,6 +48,7 @@ public enum Strings {
         "scanner.already_driven": ("这个扫码枪已经在用了", "that scanner is already driven by its profile"),
         "scanner.cannot_save_assignment": ("设置没有保存成功", "the assignment could not be saved"),
         "sale.nothing_to_return": ("这笔交易已经全部退过了", "everything on that receipt has been refunded already"),
+        "cashier.not_yourself": ("不能停用自己的账号", "you cannot deactivate yourself"),
         "till.other_code": ("这个码不是商品码", "this code is not a product"),
     ]
 }

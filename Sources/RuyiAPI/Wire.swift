@@ -397,6 +397,12 @@ public struct ReturnView: Codable, Hashable, Sendable {
     public init(sale: String, returnable: [Returnable], cart: CartView) { self.sale = sale; self.returnable = returnable; self.cart = cart }
 }
 
+public struct PriceRequest: Codable, Hashable, Sendable {
+    /// The new tax-inclusive price in yuan (per piece, or per kg for weighed goods).
+    public var price: String
+    public init(price: String) { self.price = price }
+}
+
 /// The JSON coders both sides use (snake_case keys on the wire).
 public enum WireCoding {
     public static func encoder() -> JSONEncoder {

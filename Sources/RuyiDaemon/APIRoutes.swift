@@ -27,6 +27,7 @@ enum APIRoutes {
         "POST /v1/shift/cash", "POST /v1/stock", "GET /v1/stock/low",
         "POST /v1/devices/scanners/{identity}/assign", "DELETE /v1/devices/scanners/{identity}/assign",
         "POST /v1/till/return", "POST /v1/till/return/lines",
+        "POST /v1/products/{id}/price", "DELETE /v1/cashiers/{id}",
     ]
 
     static func router(_ d: DaemonContext) -> Router<BasicRequestContext> {
@@ -94,6 +95,18 @@ enum APIRoutes {
                             unit: e.product.unit == .kilogram ? "kg" : "件", barcode: e.product.barcode, initials: e.initials, active: e.product.active)
             }
             return try json(ProductsView(products: found))
+        }
+        router.post("/v1/products/{id}/price") { req, ctx in
+            let id = ctx.parameters.get("id") ?? ""
+            let body = try await decode(PriceRequest.self, req, ctx, d)
+            let response = try await run { try await d.till.changePrice(product: id, body) }
+            try? d.search.rebuild(from: d.ledger)
+            return response
+        }
+        router.delete("/v1/cashiers/{id}") { _, ctx in
+            let id = ctx.parameters.get("id") ?? ""
+            do { try await d.till.deactivateCashier(id) } catch let e as TillFailure { throw APIFailure(e) }
+            return Response(status: .noContent)
         }
         router.post("/v1/till/return") { req, ctx in
             let body = try await decode(ReturnRequest.self, req, ctx, d)

@@ -303,6 +303,38 @@ public actor TillSession {
         return SessionView(cashier: request.cashier, name: request.name, role: role.rawValue)
     }
 
+    /// A price change (owner), recorded in the ledger with who and when; carts already open keep the price they showed.
+    public func changePrice(product id: String, _ request: PriceRequest) throws(TillFailure) -> ProductView {
+        let owner = try requireOwner()
+        guard var product = try? ledger.product(id: ProductID(id)) else { throw TillFailure(404, "stock.unknown_product", field: "id") }
+        let price: Money
+        do { price = try Money.parse(request.price) } catch {
+            throw TillFailure(400, "till.bad_amount", Strings.text("till.bad_amount") + "（\(error)）", field: "price")
+        }
+        guard price <= maxTender else { throw TillFailure(400, "till.amount_too_large", field: "price") }
+        product.price = price
+        do { try ledger.saveProduct(product, by: owner.id) } catch let e as LedgerError {
+            throw TillFailure(400, e.code, e.message)
+        } catch {
+            throw TillFailure(500, "api.internal")
+        }
+        logger.notice("price changed", metadata: ["product": "\(id)", "price": "\(price)", "by": "\(owner.id)"])
+        return ProductView(id: id, name: product.name, price: price.formatted, unit: product.unit == .kilogram ? "kg" : "件",
+                           barcode: product.barcodes.first?.code, initials: "", active: product.active)
+    }
+
+    /// Deactivates a cashier (owner): they can no longer sign in; their sales stay theirs.
+    public func deactivateCashier(_ id: String) throws(TillFailure) {
+        let owner = try requireOwner()
+        guard id != owner.id else { throw TillFailure(409, "cashier.not_yourself") }
+        do { try ledger.deactivateCashier(id, by: owner.id) } catch let e as LedgerError {
+            throw TillFailure(e.code == "ledger.unknown_cashier" ? 404 : 400, e.code, e.message)
+        } catch {
+            throw TillFailure(500, "api.internal")
+        }
+        logger.notice("cashier deactivated", metadata: ["cashier": "\(id)", "by": "\(owner.id)"])
+    }
+
     /// A CSV catalog import (all or nothing): a bad row is reported with its line, and nothing is imported.
     public func importCatalog(csv: [UInt8], source: String) throws(TillFailure) -> ImportView {
         let owner = try requireOwner()

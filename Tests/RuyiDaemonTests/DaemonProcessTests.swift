@@ -212,7 +212,7 @@ final class DaemonUnderTest: @unchecked Sendable {
         try #require(try d.start() != nil, "\(d.log)")
         for route in OpenAPIDocument.shared.routes.sorted() where route != "GET /v1/events" {
             let parts = route.split(separator: " ")
-            let path = String(parts[1]).replacingOccurrences(of: "{line}", with: "1").replacingOccurrences(of: "{id}", with: "1")
+            let path = String(parts[1]).replacingOccurrences(of: "{line}", with: "1").replacingOccurrences(of: "{id}", with: "nobody")
                 .replacingOccurrences(of: "{identity}", with: "0c2e:0b8f:X")
             let r = try d.client.send(String(parts[0]), path, body: parts[0] == "GET" || parts[0] == "DELETE" ? nil : Data("{}".utf8))
             let code = ((try? JSONSerialization.jsonObject(with: r.body)) as? [String: Any]).flatMap { ($0["error"] as? [String: Any])?["code"] as? String }
@@ -471,5 +471,17 @@ final class DaemonUnderTest: @unchecked Sendable {
         #expect(left?["quantity"] as? String == "1")
         #expect(try d.call("POST", "/v1/till/cancel").0 == 200)
         #expect(try d.call("GET", "/v1/reports/x").1["refunds"] as? Int == 1)
+        // The owner changes a price (the next scan sells at it) and deactivates the cashier.
+        #expect(try d.call("POST", "/v1/products/cola/price", #"{"price":"3.80"}"#).0 == 403, "a cashier cannot change prices")
+        #expect(try d.call("POST", "/v1/session", #"{"cashier":"boss","pin":"8888"}"#).0 == 200)
+        #expect(try d.call("POST", "/v1/products/cola/price", #"{"price":"-1"}"#).0 == 400)
+        #expect(try d.call("POST", "/v1/products/nope/price", #"{"price":"1"}"#).0 == 404)
+        r = try d.call("POST", "/v1/products/cola/price", #"{"price":"3.80"}"#)
+        #expect(r.0 == 200 && r.1["price"] as? String == "3.80", "\(r)")
+        r = try d.call("POST", "/v1/till/scan", #"{"data":"6901234567892"}"#)
+        #expect(((r.1["line"] as? [String: Any])?["unit_price"] as? String) == "3.80")
+        #expect(try d.call("DELETE", "/v1/cashiers/boss").0 == 409, "not yourself")
+        #expect(try d.call("DELETE", "/v1/cashiers/c1").0 == 204)
+        #expect(try d.call("POST", "/v1/session", #"{"cashier":"c1","pin":"1234"}"#).0 == 401, "a deactivated cashier cannot sign in")
     }
 }
