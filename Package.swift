@@ -117,7 +117,7 @@ let package = Package(
         .testTarget(name: "RuyiCoreTests", dependencies: ["RuyiCore"], swiftSettings: strict),
         .testTarget(name: "RuyiDaemonTests", dependencies: ["RuyiDaemon", "RuyiAPI", "RuyiTestKit", "RuyiLedger", "RuyiClient", "RuyiSystem"], swiftSettings: strict),
         .testTarget(name: "RuyiUSBTests", dependencies: ["RuyiUSB", "RuyiScanning", "RuyiTestKit", "RuyiLedger", "RuyiClient"], swiftSettings: strict),
-        .testTarget(name: "RuyiScanningTests", dependencies: ["RuyiScanning", "RuyiCore"], swiftSettings: strict),
+        .testTarget(name: "RuyiScanningTests", dependencies: ["RuyiScanning", "RuyiCore", "RuyiUSB"], swiftSettings: strict),
         .testTarget(name: "RuyiReceiptsTests", dependencies: ["RuyiReceipts", "RuyiCore"], swiftSettings: strict),
         .testTarget(name: "RuyiPrintingTests", dependencies: ["RuyiPrinting", "RuyiReceipts", "RuyiLedger", "RuyiTestKit"], swiftSettings: strict),
         .testTarget(

@@ -23,7 +23,8 @@ public struct StateDirectory: Sendable {
     }
 
     public var ledgerPath: String { path + "/ledger.sqlite" }
-    public var cartJournalPath: String { path + "/open-cart.json" }
+    /// The open cart's journal: `open-cart.a` and `open-cart.b` (see `CartJournalFile`).
+    public var cartJournalPath: String { path + "/open-cart" }
     public var assignmentsPath: String { path + "/scanner-assignments.json" }
     public var spoolPath: String { path + "/spool" }
 

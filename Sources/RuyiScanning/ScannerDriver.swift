@@ -57,8 +57,10 @@ actor ScannerDriver {
             let h = try USBDeviceHandle(opening: device)
             handle = h
             let interfaces = try device.interfaces()
-            guard let (interface, transport, ep) = Self.choose(interfaces, model?.transport ?? .keyboard, model?.interface) else {
-                throw ScannerError.unusable("no interface fits \(model?.transport.rawValue ?? "keyboard") mode (\(interfaces.count) interfaces)")
+            // No model (an owner assignment): the generic profile types; any other family is read from the descriptors.
+            let wanted = model?.transport ?? (profile.generic ? .keyboard : .detect)
+            guard let (interface, transport, ep) = Self.choose(interfaces, wanted, model?.interface) else {
+                throw ScannerError.unusable("no interface fits \(wanted.rawValue) mode (\(interfaces.count) interfaces)")
             }
             interfaceNumber = interface.number
             endpoint = ep

@@ -83,6 +83,12 @@ public struct USBEndpoint: Hashable, Sendable {
     public var address: UInt8
     public var attributes: UInt8
     public var maxPacketSize: UInt16
+
+    public init(address: UInt8, attributes: UInt8, maxPacketSize: UInt16) {
+        self.address = address
+        self.attributes = attributes
+        self.maxPacketSize = maxPacketSize
+    }
     public var isIn: Bool { address & 0x80 != 0 }
     public var isInterrupt: Bool { attributes & 0x03 == 3 }
     public var isBulk: Bool { attributes & 0x03 == 2 }
@@ -95,6 +101,14 @@ public struct USBInterface: Hashable, Sendable {
     public var subclass: UInt8
     public var protocolCode: UInt8
     public var endpoints: [USBEndpoint]
+
+    public init(number: UInt8, interfaceClass: UInt8, subclass: UInt8, protocolCode: UInt8, endpoints: [USBEndpoint]) {
+        self.number = number
+        self.interfaceClass = interfaceClass
+        self.subclass = subclass
+        self.protocolCode = protocolCode
+        self.endpoints = endpoints
+    }
 
     /// HID boot-protocol keyboard (subclass 1, protocol 1).
     public var isBootKeyboard: Bool { interfaceClass == 3 && subclass == 1 && protocolCode == 1 }

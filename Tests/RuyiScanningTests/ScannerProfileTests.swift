@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RuyiScanning
+import RuyiUSB
 
 @Suite struct ScannerProfileTests {
     @Test func theRepositoryProfilesLoadAndCoverTheNamedVendors() {
@@ -156,5 +157,24 @@ import Testing
         try Data("[{\"identity\": 1}".utf8).write(to: URL(fileURLWithPath: file))
         let e = #expect(throws: ScannerProfileError.self) { try ScannerAssignments(file: file) }
         #expect(e?.source == file && e?.problem.contains("damaged") == true)
+    }
+}
+
+@Suite struct TransportChoiceTests {
+    let keyboard = USBInterface(number: 0, interfaceClass: 3, subclass: 1, protocolCode: 1, endpoints: [USBEndpoint(address: 0x81, attributes: 3, maxPacketSize: 8)])
+    let hidpos = USBInterface(number: 0, interfaceClass: 3, subclass: 0, protocolCode: 0,
+                              endpoints: [USBEndpoint(address: 0x81, attributes: 3, maxPacketSize: 64), USBEndpoint(address: 0x02, attributes: 3, maxPacketSize: 64)])
+    let cdcControl = USBInterface(number: 0, interfaceClass: 2, subclass: 2, protocolCode: 1, endpoints: [USBEndpoint(address: 0x83, attributes: 3, maxPacketSize: 8)])
+    let cdcData = USBInterface(number: 1, interfaceClass: 10, subclass: 0, protocolCode: 0,
+                               endpoints: [USBEndpoint(address: 0x81, attributes: 2, maxPacketSize: 64), USBEndpoint(address: 0x02, attributes: 2, maxPacketSize: 64)])
+
+    @Test func detectReadsTheDescriptors() {
+        #expect(ScannerDriver.choose([keyboard], .detect, nil)?.1 == .keyboard)
+        #expect(ScannerDriver.choose([hidpos], .detect, nil)?.1 == .hidpos)
+        let cdc = ScannerDriver.choose([cdcControl, cdcData], .detect, nil)
+        #expect(cdc?.1 == .bulk && cdc?.0.number == 1 && cdc?.2.address == 0x81)
+        #expect(ScannerDriver.choose([cdcControl, cdcData], .keyboard, nil) == nil, "a CDC device is not a keyboard")
+        #expect(ScannerDriver.choose([hidpos], .bulk, nil) == nil)
+        #expect(ScannerDriver.choose([cdcControl, cdcData], .bulk, 0) == nil, "the profile's interface number is honoured")
     }
 }
