@@ -56,8 +56,10 @@ extension Cart {
         return result
     }
 
-    public func totals() throws(CartError) -> CartTotals {
-        let sold = try soldLines()
+    public func totals() throws(CartError) -> CartTotals { try totals(of: try soldLines()) }
+
+    /// The totals of lines `soldLines()` already returned, for a caller that needs both (the till's view on every scan).
+    public func totals(of sold: [SoldLine]) throws(CartError) -> CartTotals {
         do {
             let subtotal = try Money.sum(sold.map(\.gross))
             let total = try Money.sum(sold.map(\.amount))

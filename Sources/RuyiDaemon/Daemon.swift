@@ -124,8 +124,13 @@ public enum Daemon {
             }
         }
         // 3. Printing: the durable queue's worker and its printer.
-        let profile = (devicesDir.flatMap { try? PrinterProfiles.load(directory: $0 + "/printers") } ?? [])
-            .first { $0.name.lowercased().contains(c.printerProfile.lowercased()) } ?? .generic80
+        let profile: PrinterProfile
+        if let dir = devicesDir {
+            profile = try PrinterProfiles.load(named: c.printerProfile, directory: dir + "/printers")
+        } else {
+            log.warning("no devices folder: printing with the built-in 80 mm profile", metadata: ["printer.profile": "\(c.printerProfile)"])
+            profile = .generic80
+        }
         let target: any PrintTarget
         if c.printerKind == "cups" {
             let server = c.cupsServer.hasPrefix("/") ? CUPSServer.socket(c.cupsServer) : CUPSServer(host: String(c.cupsServer.split(separator: ":").first ?? ""), port: Int32(c.cupsServer.split(separator: ":").last.flatMap { Int32($0) } ?? 631))

@@ -31,7 +31,7 @@ public struct DaemonConfig: Sendable, Equatable {
     /// Spool folder (`spool`); empty: `<state>/spool`.
     public var spoolDir = ""
     /// Printer profile file name in `devices/printers` (without .json).
-    public var printerProfile = "xp80"
+    public var printerProfile = "xprinter-xp80"
     // [scanners]
     public var scannersEnabled = true
     /// The folder with `scanners/`, `layouts/`, `printers/`; empty: the installed or checkout `devices/`.

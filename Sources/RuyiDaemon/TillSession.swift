@@ -51,8 +51,8 @@ public actor TillSession {
     public let events: EventHub
     private let journalFile: CartJournalFile
     private let encoder = JSONEncoder()
-    private(set) var cart: Cart
-    private(set) var cashier: Cashier?
+    var cart: Cart
+    var cashier: Cashier?
     private var lastScan: Date?
 
     public init(ledger: Ledger, journalPath: String, maxTender: Money, store: StoreReceiptInfo, profile: PrinterProfile,
@@ -92,7 +92,7 @@ public actor TillSession {
         var cashier: String?
     }
 
-    private func journal() {
+    func journal() {
         do {
             try journalFile.write(try encoder.encode(CartJournal(cart: cart, cashier: cashier?.id)))
         } catch {
@@ -109,9 +109,10 @@ public actor TillSession {
     // MARK: Views
 
     public func view() -> CartView {
-        let sold = (try? cart.soldLines()) ?? []
-        let amounts = Dictionary(uniqueKeysWithValues: sold.map { ($0.line.id, $0.amount) })
-        let totals = try? cart.totals()
+        // One pass of the line arithmetic for both the lines and the totals: this runs on every scan.
+        let computed = try? cart.soldLines()
+        let amounts = Dictionary(uniqueKeysWithValues: (computed ?? []).map { ($0.line.id, $0.amount) })
+        let totals = computed.flatMap { try? cart.totals(of: $0) }
         let lines = cart.lines.map { l in
             CartLineView(line: l.id, name: l.name, barcode: l.barcode, quantity: Self.quantityText(l.quantity),
                          unit: l.quantity.unit == .kilogram ? "kg" : "件", unitPrice: l.unitPrice.formatted,
@@ -130,11 +131,8 @@ public actor TillSession {
                         paid: totals?.paid.formatted ?? "0.00")
     }
 
-    static func quantityText(_ q: Quantity) -> String {
-        guard q.unit == .kilogram else { return String(q.amount) }
-        let g = q.amount.magnitude, frac = String(g % 1000)
-        return (q.amount < 0 ? "-" : "") + "\(g / 1000)." + String(repeating: "0", count: 3 - frac.count) + frac
-    }
+    /// `2`, or `0.350` for weighed goods (the unit travels separately on the wire).
+    static func quantityText(_ q: Quantity) -> String { q.unit == .kilogram ? String(q.description.dropLast(2)) : String(q.amount) }
 
     public var cashierID: String? { cashier?.id }
     public var lineCount: Int { cart.lines.filter { !$0.voided }.count }
@@ -161,7 +159,7 @@ public actor TillSession {
         journal()
     }
 
-    private func requireCashier() throws(TillFailure) -> Cashier {
+    func requireCashier() throws(TillFailure) -> Cashier {
         guard let cashier else { throw TillFailure(401, "auth.sign_in_required") }
         return cashier
     }
@@ -261,341 +259,34 @@ public actor TillSession {
         return try cart.add(product, quantity: .grams(price.minorUnits * 1000 / product.price.minorUnits), barcode: barcode)
     }
 
-    // MARK: Owner actions
-
-    private func requireOwner() throws(TillFailure) -> Cashier {
-        let c = try requireCashier()
-        guard c.role == .owner else { throw TillFailure(403, "auth.owner_required") }
-        return c
-    }
-
-    /// For routes outside the till (device assignment): fails unless the owner is signed in.
-    public func requireOwnerRole() throws(TillFailure) -> String { try requireOwner().id }
-
-    /// First start: the owner account, allowed only while the ledger has no cashier at all.
-    public func setup(_ request: SetupRequest) throws(TillFailure) -> SessionView {
-        guard (try? ledger.cashiers().isEmpty) == true else { throw TillFailure(409, "setup.already_done") }
-        guard request.pin.count >= 4, request.pin.count <= 12, request.pin.allSatisfy(\.isNumber) else {
-            throw TillFailure(400, "setup.bad_pin", field: "pin")
-        }
-        do {
-            try ledger.addCashier(id: request.owner, name: request.name, role: .owner, pin: request.pin, by: nil)
-        } catch let e as LedgerError {
-            throw TillFailure(400, e.code, e.message)
-        } catch {
-            throw TillFailure(500, "api.internal")
-        }
-        logger.notice("first start: owner account created", metadata: ["owner": "\(request.owner)"])
-        return SessionView(cashier: request.owner, name: request.name, role: "owner")
-    }
-
-    public func addCashier(_ request: NewCashierRequest) throws(TillFailure) -> SessionView {
-        let owner = try requireOwner()
-        guard let role = Cashier.Role(rawValue: request.role) else { throw TillFailure(400, "cashier.bad_role", field: "role") }
-        do {
-            try ledger.addCashier(id: request.cashier, name: request.name, role: role, pin: request.pin, by: owner.id)
-        } catch let e as LedgerError {
-            throw TillFailure(400, e.code, e.message)
-        } catch {
-            throw TillFailure(500, "api.internal")
-        }
-        logger.notice("cashier added", metadata: ["cashier": "\(request.cashier)", "by": "\(owner.id)"])
-        return SessionView(cashier: request.cashier, name: request.name, role: role.rawValue)
-    }
-
-    /// A price change (owner), recorded in the ledger with who and when; carts already open keep the price they showed.
-    public func changePrice(product id: String, _ request: PriceRequest) throws(TillFailure) -> ProductView {
-        let owner = try requireOwner()
-        guard var product = try? ledger.product(id: ProductID(id)) else { throw TillFailure(404, "stock.unknown_product", field: "id") }
-        let price: Money
-        do { price = try Money.parse(request.price) } catch {
-            throw TillFailure(400, "till.bad_amount", Strings.text("till.bad_amount") + "（\(error)）", field: "price")
-        }
-        guard price <= maxTender else { throw TillFailure(400, "till.amount_too_large", field: "price") }
-        product.price = price
-        do { try ledger.saveProduct(product, by: owner.id) } catch let e as LedgerError {
-            throw TillFailure(400, e.code, e.message)
-        } catch {
-            throw TillFailure(500, "api.internal")
-        }
-        logger.notice("price changed", metadata: ["product": "\(id)", "price": "\(price)", "by": "\(owner.id)"])
-        return ProductView(id: id, name: product.name, price: price.formatted, unit: product.unit == .kilogram ? "kg" : "件",
-                           barcode: product.barcodes.first?.code, initials: "", active: product.active)
-    }
-
-    /// Deactivates a cashier (owner): they can no longer sign in; their sales stay theirs.
-    public func deactivateCashier(_ id: String) throws(TillFailure) {
-        let owner = try requireOwner()
-        guard id != owner.id else { throw TillFailure(409, "cashier.not_yourself") }
-        do { try ledger.deactivateCashier(id, by: owner.id) } catch let e as LedgerError {
-            throw TillFailure(e.code == "ledger.unknown_cashier" ? 404 : 400, e.code, e.message)
-        } catch {
-            throw TillFailure(500, "api.internal")
-        }
-        logger.notice("cashier deactivated", metadata: ["cashier": "\(id)", "by": "\(owner.id)"])
-    }
-
-    /// A CSV catalog import (all or nothing): a bad row is reported with its line, and nothing is imported.
-    public func importCatalog(csv: [UInt8], source: String) throws(TillFailure) -> ImportView {
-        let owner = try requireOwner()
-        do {
-            let r = try ledger.importCatalog(csv: csv, source: source, by: owner.id)
-            logger.notice("catalog import", metadata: ["rows": "\(r.rows)", "imported": "\(r.imported)", "bad": "\(r.badRows.count)", "by": "\(owner.id)"])
-            return ImportView(rows: r.rows, imported: r.imported, committed: r.committed,
-                              badRows: r.badRows.map { ImportView.BadRow(line: $0.line, problems: $0.problems) })
-        } catch let e as LedgerError {
-            throw TillFailure(422, e.code, e.message)
-        } catch {
-            throw TillFailure(422, "catalog.invalid", "\(error)")
-        }
-    }
-
-    /// Closes the shift with the counted amounts: the Z report, with the variance per tender.
-    public func closeShift(_ request: ShiftCloseRequest) throws(TillFailure) -> ZReportView {
-        let owner = try requireOwner()
-        var counted: [TenderKind: Money] = [:]
-        for (k, v) in request.counted {
-            guard let kind = TenderKind(rawValue: k) else { throw TillFailure(400, "till.bad_amount", "没有这种付款方式：\(k)", field: "counted.\(k)") }
-            do { counted[kind] = try Money.parse(v) } catch {
-                throw TillFailure(400, "till.bad_amount", Strings.text("till.bad_amount") + "（\(error)）", field: "counted.\(k)")
-            }
-            guard counted[kind]! <= Money(fen: maxTender.minorUnits * 100) else { throw TillFailure(400, "till.amount_too_large", field: "counted.\(k)") }
-        }
-        guard counted[.cash] != nil else { throw TillFailure(400, "till.bad_amount", "请输入点过的现金金额", field: "counted.cash") }
-        do {
-            let z = try ledger.closeShift(owner: owner.id, counted: counted, openCarts: lineCount > 0 ? 1 : 0)
-            logger.notice("shift closed (Z)", metadata: ["z": "\(z.z)", "by": "\(owner.id)", "variance": "\(z.variance)"])
-            events.publish(name: "shift", ["change": "closed", "z": "\(z.z)"])
-            return ZReportView(z: z.z, report: ReportView(z.report), counted: z.counted.mapValues { Money(fen: $0).formatted },
-                               variance: z.variance.mapValues { Money(fen: $0).formatted }, chainHead: z.chainHeadBefore)
-        } catch let e as LedgerError {
-            throw TillFailure(409, e.code, e.message)
-        } catch {
-            throw TillFailure(500, "api.internal")
-        }
-    }
-
-    // MARK: Returns
-
-    /// Starts a return of an earlier sale (by receipt number or sale id) on an empty till: the cart becomes a refund.
-    public func startReturn(_ request: ReturnRequest) throws(TillFailure) -> ReturnView {
-        _ = try requireCashier()
-        guard lineCount == 0 else { throw TillFailure(409, "till.not_allowed", "请先结账或挂起当前购物车") }
-        let text = request.receipt.trimmingCharacters(in: .whitespaces)
-        guard let id = UUID(uuidString: text) ?? (try? ledger.saleID(receiptNumber: text)) ?? nil else {
-            throw TillFailure(404, "sale.not_found", Strings.text("sale.not_found") + "（\(text)）", field: "receipt")
-        }
-        let returnable: [Cart.Returnable]
-        do { returnable = try ledger.returnable(for: id) } catch let e as LedgerError {
-            throw TillFailure(e.code == "ledger.unknown_sale" ? 404 : 409, e.code, e.message)
-        } catch {
-            throw TillFailure(500, "api.internal")
-        }
-        guard !returnable.isEmpty else { throw TillFailure(409, "sale.nothing_to_return") }
-        cart = Cart(returning: id, returnable: returnable, cashRoundingToJiao: cashRounding)
-        journal()
-        events.publish(name: "cart", ["change": "return_started", "sale": id.uuidString.lowercased()])
-        return ReturnView(sale: id.uuidString.lowercased(),
-                          returnable: returnable.map { .init(line: $0.originalLine, name: $0.name, quantity: Self.quantityText($0.remainingQuantity), amount: $0.remainingAmount.formatted) },
-                          cart: view())
-    }
-
-    /// Puts (part of) an original line in the refund.
-    public func returnLine(_ request: ReturnLineRequest) throws(TillFailure) -> CartView {
-        _ = try requireCashier()
-        guard case .refund = cart.kind else { throw TillFailure(409, "till.not_allowed", "请先开始退货") }
-        let unit = cart.returnableUnit(originalLine: request.line)
-        let q: Quantity
-        if unit == .kilogram {
-            guard let g = Self.parseKilograms(request.quantity) else { throw TillFailure(400, "till.bad_quantity", field: "quantity") }
-            q = .grams(g)
-        } else {
-            guard let n = Int64(request.quantity), n > 0, n <= 9999 else { throw TillFailure(400, "till.bad_quantity", field: "quantity") }
-            q = .pieces(n)
-        }
-        do { _ = try cart.addReturn(originalLine: request.line, quantity: q) } catch { throw TillFailure.cart(error) }
-        journal()
-        events.publish(name: "cart", ["change": "return_line", "line": "\(request.line)"])
-        return view()
-    }
-
-    // MARK: Parking and earlier sales
-
-    /// Parks the open cart (a customer fetching their wallet) and starts an empty one; parked carts survive restarts.
-    public func park(_ request: ParkRequest) throws(TillFailure) -> ParkedView {
-        let c = try requireCashier()
-        guard lineCount > 0 else { throw TillFailure(409, "till.cart_empty") }
-        let label = String((request.label ?? "").prefix(40))
-        do {
-            let p = try ledger.park(cart, cashier: c.id, label: label)
-            cart = Cart(cashRoundingToJiao: cashRounding)
-            journal()
-            events.publish(name: "cart", ["change": "parked", "parked": p.id.uuidString.lowercased()])
-            return ParkedView(id: p.id.uuidString.lowercased(), label: p.label, cashier: p.cashier)
-        } catch let e as LedgerError {
-            throw TillFailure(409, e.code, e.message)
-        } catch {
-            throw TillFailure(500, "api.internal")
-        }
-    }
-
-    public func parked() throws(TillFailure) -> ParkedListView {
-        _ = try requireCashier()
-        let list = (try? ledger.parkedCarts()) ?? []
-        return ParkedListView(parked: list.map { ParkedView(id: $0.id.uuidString.lowercased(), label: $0.label, cashier: $0.cashier) })
-    }
-
-    /// Brings a parked cart back; only onto an empty till (the open cart is never overwritten).
-    public func resume(_ id: String) throws(TillFailure) -> CartView {
-        _ = try requireCashier()
-        guard lineCount == 0 else { throw TillFailure(409, "till.not_allowed", "请先结账或挂起当前购物车") }
-        guard let uuid = UUID(uuidString: id) else { throw TillFailure(404, "till.no_such_parked", field: "id") }
-        do {
-            cart = try ledger.resume(uuid)
-        } catch let e as LedgerError {
-            throw TillFailure(404, e.code, e.message)
-        } catch {
-            throw TillFailure(500, "api.internal")
-        }
-        journal()
-        events.publish(name: "cart", ["change": "resumed"])
-        return view()
-    }
-
-    public func sale(_ id: String) throws(TillFailure) -> SaleView {
-        _ = try requireCashier()
-        guard let uuid = UUID(uuidString: id), let s = try? ledger.sale(uuid) else { throw TillFailure(404, "sale.not_found", field: "id") }
-        return SaleView(sale: uuid.uuidString.lowercased(), shift: s.shift, receipt: s.receipt, cashier: s.cashier, total: Money(fen: s.total).formatted,
-                        lines: s.lines.map { .init(name: $0.name, quantity: $0.unit == "kilogram" ? Self.quantityText(.grams($0.qty)) : String($0.qty), amount: Money(fen: $0.amount).formatted) },
-                        payments: s.payments.map { .init(tender: $0.tender, amount: Money(fen: $0.amount).formatted) })
-    }
-
-    /// Prints a receipt again, marked REPRINT.
-    public func reprint(_ id: String) throws(TillFailure) -> ReprintView {
-        let c = try requireCashier()
-        guard let uuid = UUID(uuidString: id) else { throw TillFailure(404, "sale.not_found", field: "id") }
-        do {
-            let job = try ledger.reprintReceipt(of: uuid)
-            committed() // wakes the print worker
-            logger.notice("receipt reprinted", metadata: ["sale": "\(uuid)", "by": "\(c.id)"])
-            return ReprintView(job: job.id.uuidString.lowercased(), number: job.n)
-        } catch let e as LedgerError {
-            throw TillFailure(e.code == "ledger.unknown_sale" ? 404 : 409, e.code, e.message)
-        } catch {
-            throw TillFailure(500, "api.internal")
-        }
-    }
-
-    /// Post-void (owner): the sale stays in the ledger, a void entry cancels it, with who and why.
-    public func postVoid(_ id: String, _ request: VoidRequest) throws(TillFailure) -> VoidView {
-        let owner = try requireOwner()
-        guard let uuid = UUID(uuidString: id) else { throw TillFailure(404, "sale.not_found", field: "id") }
-        let reason = request.reason.trimmingCharacters(in: .whitespaces)
-        guard !reason.isEmpty, reason.count <= 200 else { throw TillFailure(400, "sale.reason_required", field: "reason") }
-        do {
-            let e = try ledger.postVoid(sale: uuid, reason: reason, owner: owner.id)
-            logger.notice("sale post-voided", metadata: ["sale": "\(uuid)", "by": "\(owner.id)", "reason": "\(reason)"])
-            events.publish(name: "sale", ["change": "post_void", "sale": uuid.uuidString.lowercased()])
-            return VoidView(sale: uuid.uuidString.lowercased(), entry: e.seq)
-        } catch let e as LedgerError {
-            throw TillFailure(e.code == "ledger.unknown_sale" ? 404 : 409, e.code, e.message)
-        } catch {
-            throw TillFailure(500, "api.internal")
-        }
-    }
-
-    // MARK: Cash and stock
-
-    /// Pay-in, pay-out, cash drop or no-sale: logged with the cashier and the reason. The drawer is opened by the caller.
-    public func cashMovement(_ request: CashMovementRequest) throws(TillFailure) -> (CashMovement, Money) {
-        let c = try requireCashier()
-        guard let kind = CashMovement(rawValue: request.kind) else { throw TillFailure(400, "cash.bad_kind", field: "kind") }
-        let reason = request.reason.trimmingCharacters(in: .whitespaces)
-        guard !reason.isEmpty, reason.count <= 200 else { throw TillFailure(400, "sale.reason_required", field: "reason") }
-        let amount: Money
-        do { amount = try Money.parse(request.amount.isEmpty ? "0" : request.amount) } catch {
-            throw TillFailure(400, "till.bad_amount", Strings.text("till.bad_amount") + "（\(error)）", field: "amount")
-        }
-        guard amount <= maxTender else { throw TillFailure(400, "till.amount_too_large", field: "amount") }
-        do {
-            try ledger.recordCashMovement(kind, amount: amount, reason: reason, cashier: c.id)
-        } catch let e as LedgerError {
-            throw TillFailure(e.code == "ledger.no_open_shift" ? 409 : 400, e.code, e.message)
-        } catch {
-            throw TillFailure(500, "api.internal")
-        }
-        logger.notice("cash movement", metadata: ["kind": "\(kind.rawValue)", "amount": "\(amount)", "by": "\(c.id)", "reason": "\(reason)"])
-        events.publish(name: "cash", ["kind": kind.rawValue, "amount": amount.formatted])
-        return (kind, amount)
-    }
-
-    /// Goods received, a count, or waste, for a product named by id or barcode.
-    public func stock(_ request: StockRequest) throws(TillFailure) -> StockView {
-        let c = try requireCashier()
-        guard let reason = StockReason(rawValue: request.kind) else { throw TillFailure(400, "stock.bad_kind", field: "kind") }
-        guard abs(request.quantity) <= 10_000_000 else { throw TillFailure(400, "till.bad_quantity", field: "quantity") }
-        let product: Product
-        if let p = try? ledger.product(id: ProductID(request.product)) { product = p }
-        else if let p = try? ledger.product(barcode: request.product) { product = p.product }
-        else { throw TillFailure(404, "stock.unknown_product", field: "product") }
-        do {
-            let onHand = try ledger.recordStock(reason, product: product.id, quantity: request.quantity, cashier: c.id, note: request.note)
-            logger.notice("stock", metadata: ["kind": "\(reason.rawValue)", "product": "\(product.id.rawValue)", "quantity": "\(request.quantity)", "by": "\(c.id)"])
-            return StockView(product: product.id.rawValue, name: product.name, onHand: onHand)
-        } catch let e as LedgerError {
-            throw TillFailure(400, e.code, e.message)
-        } catch {
-            throw TillFailure(500, "api.internal")
-        }
-    }
-
-    public func lowStock() throws(TillFailure) -> LowStockView {
-        _ = try requireCashier()
-        let items = (try? ledger.lowStock()) ?? []
-        return LowStockView(items: items.map { .init(product: $0.product.rawValue, name: $0.name, onHand: $0.onHand, threshold: $0.threshold, suggestedOrder: $0.suggestedOrder) })
-    }
-
-    public func xReport() throws(TillFailure) -> ReportView {
-        _ = try requireCashier()
-        do {
-            let r = try ledger.xReport()
-            return ReportView(r)
-        } catch let e as LedgerError {
-            throw TillFailure(409, e.code, e.message)
-        } catch {
-            throw TillFailure(500, "api.internal")
-        }
-    }
-
     // MARK: Cart changes
 
     public func setQuantity(line: Int, _ request: QuantityRequest) throws(TillFailure) -> CartView {
         _ = try requireCashier()
         guard let l = cart.lines.first(where: { $0.id == line }) else { throw TillFailure(404, "till.no_such_line", field: "line") }
-        let q: Quantity
-        if l.quantity.unit == .kilogram {
-            guard let grams = Self.parseKilograms(request.quantity) else { throw TillFailure(400, "till.bad_quantity", field: "quantity") }
-            q = .grams(grams)
-        } else {
-            guard let n = Int64(request.quantity), n > 0, n <= 9999 else { throw TillFailure(400, "till.bad_quantity", field: "quantity") }
-            q = .pieces(n)
-        }
+        let q = try Self.parseQuantity(request.quantity, unit: l.quantity.unit)
         do { try cart.setQuantity(line: line, to: q) } catch { throw TillFailure.cart(error) }
         journal()
         events.publish(name: "cart", ["change": "quantity", "line": "\(line)"])
         return view()
     }
 
-    static func parseKilograms(_ s: String) -> Int64? {
-        let parts = s.split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), let whole = Int64(parts[0]), whole >= 0, whole < 1000 else { return nil }
-        var grams = whole * 1000
-        if parts.count == 2 {
-            let frac = parts[1]
-            guard frac.count <= 3, frac.allSatisfy(\.isNumber), let f = Int64(frac.padding(toLength: 3, withPad: "0", startingAt: 0)) else { return nil }
-            grams += f
+    /// What a cashier types for a quantity: whole pieces (1–9999), or kilograms with up to three decimals (`0.350`).
+    static func parseQuantity(_ text: String, unit: SaleUnit) throws(TillFailure) -> Quantity {
+        if unit == .kilogram {
+            let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+            if (1...2).contains(parts.count), let whole = Int64(parts[0]), whole >= 0, whole < 1000 {
+                var grams = whole * 1000
+                let frac = parts.count == 2 ? parts[1] : ""
+                if frac.count <= 3, frac.allSatisfy(\.isNumber), let f = Int64(frac.padding(toLength: 3, withPad: "0", startingAt: 0)) {
+                    grams += f
+                    if grams > 0 { return .grams(grams) }
+                }
+            }
+        } else if let n = Int64(text), n > 0, n <= 9999 {
+            return .pieces(n)
         }
-        return grams > 0 ? grams : nil
+        throw TillFailure(400, "till.bad_quantity", field: "quantity")
     }
 
     public func void(line: Int) throws(TillFailure) -> CartView {

@@ -18,3 +18,17 @@ public enum PrinterProfiles {
         return profiles
     }
 }
+
+extension PrinterProfiles {
+    /// The profile file `<directory>/<name>.json` (`printer.profile` in ruyid.toml). A missing file is an error that
+    /// lists the profiles there are: a typo must not quietly print with another printer's settings.
+    public static func load(named name: String, directory: String) throws(PrinterProfileError) -> PrinterProfile {
+        let path = (directory as NSString).appendingPathComponent(name + ".json")
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let known = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".json") }
+                .map { String($0.dropLast(5)) }.sorted()
+            throw PrinterProfileError(source: path, key: nil, problem: "no such printer profile; there are: \(known.joined(separator: ", "))")
+        }
+        return try PrinterProfile.parse(json: [UInt8](data), source: path)
+    }
+}

@@ -54,3 +54,14 @@ import Testing
         }
     }
 }
+
+@Suite struct TypedQuantityTests {
+    @Test func piecesAndKilograms() throws {
+        #expect(try TillSession.parseQuantity("3", unit: .piece) == .pieces(3))
+        #expect(try TillSession.parseQuantity("0.35", unit: .kilogram) == .grams(350))
+        #expect(try TillSession.parseQuantity("2", unit: .kilogram) == .grams(2000))
+        for bad in ["0", "-2", "1.5", "10000", "x"] { #expect(throws: TillFailure.self) { try TillSession.parseQuantity(bad, unit: .piece) } }
+        for bad in ["0", "0.0001", "-1", "1.2.3", "1000", "a.5"] { #expect(throws: TillFailure.self) { try TillSession.parseQuantity(bad, unit: .kilogram) } }
+        #expect(TillSession.quantityText(.grams(350)) == "0.350" && TillSession.quantityText(.pieces(4)) == "4")
+    }
+}

@@ -261,6 +261,15 @@ final class DaemonUnderTest: @unchecked Sendable {
         #expect(d.log.contains("ruyid.toml:3: scanner: unknown section"), "\(d.log)")
         #expect(!FileManager.default.fileExists(atPath: d.socket))
     }
+
+    @Test func aPrinterProfileThatIsNotThereStopsTheStart() throws {
+        let d = try DaemonUnderTest(seed: false)
+        defer { d.stop() }
+        try "[printer]\nprofile = \"xp-80\"\n".write(toFile: d.dir.file("ruyid.toml"), atomically: true, encoding: .utf8)
+        #expect(try d.start(extra: ["--config", d.dir.file("ruyid.toml")]) == nil)
+        #expect(d.process?.wait(timeout: 5) == 1)
+        #expect(d.log.contains("printers/xp-80.json: no such printer profile; there are: epson-tm-t82, generic-80-42col, xprinter-xp58, xprinter-xp80"), "\(d.log)")
+    }
 }
 
 @Suite(.serialized) struct DaemonFirstStartTests {
