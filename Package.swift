@@ -115,7 +115,7 @@ let package = Package(
         // Child process for the print crash test: prints owed receipts and SIGKILLs itself at a fault point.
         .executableTarget(name: "ruyi-print-child", dependencies: ["RuyiPrinting", "RuyiTestKit"], swiftSettings: strict),
         .testTarget(name: "RuyiCoreTests", dependencies: ["RuyiCore"], swiftSettings: strict),
-        .testTarget(name: "RuyiDaemonTests", dependencies: ["RuyiDaemon", "RuyiAPI", "RuyiTestKit", "RuyiLedger", "RuyiClient", "RuyiSystem"], swiftSettings: strict),
+        .testTarget(name: "RuyiDaemonTests", dependencies: ["RuyiDaemon", "RuyiAPI", "RuyiTestKit", "RuyiLedger", "RuyiClient", "RuyiSystem", "RuyiPrinting", "RuyiReceipts", "RuyiCore"], swiftSettings: strict),
         .testTarget(name: "RuyiUSBTests", dependencies: ["RuyiUSB", "RuyiScanning", "RuyiTestKit", "RuyiLedger", "RuyiClient"], swiftSettings: strict),
         .testTarget(name: "RuyiScanningTests", dependencies: ["RuyiScanning", "RuyiCore", "RuyiUSB"], swiftSettings: strict),
         .testTarget(name: "RuyiReceiptsTests", dependencies: ["RuyiReceipts", "RuyiCore"], swiftSettings: strict),

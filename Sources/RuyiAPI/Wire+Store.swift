@@ -9,6 +9,18 @@ public struct SetupRequest: Codable, Hashable, Sendable {
     public init(owner: String, name: String, pin: String) { self.owner = owner; self.name = name; self.pin = pin }
 }
 
+public struct CashiersView: Codable, Hashable, Sendable {
+    public struct Person: Codable, Hashable, Sendable {
+        public var id: String
+        public var name: String
+        public var role: String
+        public var active: Bool
+        public init(id: String, name: String, role: String, active: Bool) { self.id = id; self.name = name; self.role = role; self.active = active }
+    }
+    public var cashiers: [Person]
+    public init(cashiers: [Person]) { self.cashiers = cashiers }
+}
+
 public struct NewCashierRequest: Codable, Hashable, Sendable {
     public var cashier: String
     public var name: String
@@ -46,6 +58,17 @@ public struct ReportView: Codable, Hashable, Sendable {
     public var discounts: String
     public var byTender: [String: String]
     public var byCategory: [String: String]
+    public var postVoids: Int = 0
+    public var postVoidsTotal: String = "0.00"
+    public var rounding: String = "0.00"
+    /// Sales − refunds − post-voids + rounding.
+    public var netTotal: String = "0.00"
+    public var payIns: String = "0.00"
+    public var payOuts: String = "0.00"
+    public var drops: String = "0.00"
+    public var noSales: Int = 0
+    /// Float + cash taken + pay-ins − pay-outs − drops: what the drawer should hold.
+    public var expectedCash: String = "0.00"
     public init(shift: Int64, businessDate: String, cashier: String, openingFloat: String, sales: Int, salesTotal: String, refunds: Int,
                 refundsTotal: String, voidedLines: Int, discounts: String, byTender: [String: String], byCategory: [String: String]) {
         self.shift = shift; self.businessDate = businessDate; self.cashier = cashier; self.openingFloat = openingFloat; self.sales = sales
@@ -85,6 +108,11 @@ public struct ZReportView: Codable, Hashable, Sendable {
     public var variance: [String: String]
     /// The ledger's chain head before this Z (`SEQ:HASH`): `ruyi ledger verify --anchor` checks a ledger file against it.
     public var chainHead: String
+    public var closedBy: String = ""
+    /// The Z report as it prints (text).
+    public var preview: String = ""
+    /// The print job of the Z report, when one was queued.
+    public var printJob: String?
     public init(z: Int64, report: ReportView, counted: [String: String], variance: [String: String], chainHead: String) {
         self.z = z; self.report = report; self.counted = counted; self.variance = variance; self.chainHead = chainHead
     }
@@ -131,10 +159,12 @@ public struct SaleView: Codable, Hashable, Sendable {
     }
 }
 
+/// A print job queued: a reprint, a report, a test page. `preview` is the page as text, as it will print.
 public struct ReprintView: Codable, Hashable, Sendable {
     public var job: String
     public var number: Int64
-    public init(job: String, number: Int64) { self.job = job; self.number = number }
+    public var preview: String?
+    public init(job: String, number: Int64, preview: String? = nil) { self.job = job; self.number = number; self.preview = preview }
 }
 
 public struct VoidRequest: Codable, Hashable, Sendable {

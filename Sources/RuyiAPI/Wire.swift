@@ -34,8 +34,11 @@ public struct StatusView: Codable, Hashable, Sendable {
     public var receiptsWaiting: Int
     public var scanners: Int
     public var unheardScans: Int
+    /// Whose PIN unlocked owner actions, while they are unlocked.
+    public var ownerUnlocked: String?
     public init(terminalId: String, version: String, state: String, summary: String, cashier: String?, shiftOpen: Bool,
-                cartLines: Int, printer: String, receiptsWaiting: Int, scanners: Int, unheardScans: Int) {
+                cartLines: Int, printer: String, receiptsWaiting: Int, scanners: Int, unheardScans: Int, ownerUnlocked: String? = nil) {
+        self.ownerUnlocked = ownerUnlocked
         self.terminalId = terminalId; self.version = version; self.state = state; self.summary = summary; self.cashier = cashier
         self.shiftOpen = shiftOpen; self.cartLines = cartLines; self.printer = printer; self.receiptsWaiting = receiptsWaiting
         self.scanners = scanners; self.unheardScans = unheardScans
@@ -51,9 +54,14 @@ public struct CartLineView: Codable, Hashable, Sendable {
     public var unitPrice: String
     public var amount: String
     public var voided: Bool
-    public init(line: Int, name: String, barcode: String?, quantity: String, unit: String, unitPrice: String, amount: String, voided: Bool) {
+    /// Everything taken off the line (its own discount and its share of a sale discount), when anything is.
+    public var discount: String?
+    /// The line's own discount as given: `10%` or `2.00`.
+    public var lineDiscount: String?
+    public init(line: Int, name: String, barcode: String?, quantity: String, unit: String, unitPrice: String, amount: String, voided: Bool,
+                discount: String? = nil, lineDiscount: String? = nil) {
         self.line = line; self.name = name; self.barcode = barcode; self.quantity = quantity; self.unit = unit
-        self.unitPrice = unitPrice; self.amount = amount; self.voided = voided
+        self.unitPrice = unitPrice; self.amount = amount; self.voided = voided; self.discount = discount; self.lineDiscount = lineDiscount
     }
 }
 
@@ -65,8 +73,14 @@ public struct CartView: Codable, Hashable, Sendable {
     public var total: String
     public var due: String
     public var paid: String
-    public init(kind: String = "sale", state: String, lines: [CartLineView], total: String, due: String, paid: String) {
+    /// All discounts of the cart together.
+    public var discount: String = "0.00"
+    /// The discount on the whole sale as given: `10%` or `5.00`.
+    public var saleDiscount: String?
+    public init(kind: String = "sale", state: String, lines: [CartLineView], total: String, due: String, paid: String,
+                discount: String = "0.00", saleDiscount: String? = nil) {
         self.kind = kind; self.state = state; self.lines = lines; self.total = total; self.due = due; self.paid = paid
+        self.discount = discount; self.saleDiscount = saleDiscount
     }
 }
 
@@ -128,6 +142,34 @@ public struct SessionView: Codable, Hashable, Sendable {
     public var name: String
     public var role: String
     public init(cashier: String, name: String, role: String) { self.cashier = cashier; self.name = name; self.role = role }
+}
+
+/// `POST /v1/session/owner`: the owner's PIN, to unlock owner actions while a cashier is signed in.
+public struct OwnerUnlockRequest: Codable, Hashable, Sendable {
+    public var owner: String
+    public var pin: String
+    public init(owner: String, pin: String) { self.owner = owner; self.pin = pin }
+}
+
+public struct OwnerSessionView: Codable, Hashable, Sendable {
+    public var owner: String
+    public var name: String
+    /// Owner actions stay unlocked this long after the last one.
+    public var unlockedForSeconds: Int
+    public init(owner: String, name: String, unlockedForSeconds: Int) { self.owner = owner; self.name = name; self.unlockedForSeconds = unlockedForSeconds }
+}
+
+/// A discount on a line or on the sale: exactly one of `amount` (yuan, `2.00`) and `percent` (`10`, `12.5`).
+public struct DiscountRequest: Codable, Hashable, Sendable {
+    public var amount: String?
+    public var percent: String?
+    public init(amount: String? = nil, percent: String? = nil) { self.amount = amount; self.percent = percent }
+}
+
+/// `POST /v1/cashiers/{id}/pin`: the owner sets a new PIN (a forgotten one, or to lift a lock-out).
+public struct PINResetRequest: Codable, Hashable, Sendable {
+    public var pin: String
+    public init(pin: String) { self.pin = pin }
 }
 
 public struct ShiftOpenRequest: Codable, Hashable, Sendable {

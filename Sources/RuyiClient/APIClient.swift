@@ -143,3 +143,82 @@ public final class APIConnection {
         }
     }
 }
+
+/// One Server-Sent Event as ruyid sends it on `GET /v1/events`.
+public struct ServerSentEvent: Sendable, Hashable {
+    public var id: String?
+    public var name: String
+    public var data: String
+}
+
+extension APIClient {
+    /// Follows an event stream: calls `handle` for each event until it returns false, the stream ends (ruyid stopped),
+    /// or `seconds` pass (nil: no end). The body is chunked; chunks and SSE lines are both reassembled as they come.
+    public func follow(_ path: String, seconds: Double? = nil, handle: (ServerSentEvent) -> Bool) throws {
+        let fd: Int32
+        do { fd = try UnixSocket.connect(socketPath, timeoutSeconds: timeoutSeconds) } catch {
+            throw Failure(description: "ruyid is not answering on \(socketPath) (\(error)): is it running? (--socket or RUYI_SOCKET)")
+        }
+        defer { close(fd) }
+        let out = Self.request("GET", path, body: nil, keepAlive: false)
+        let sent = out.withUnsafeBytes { Glibc.send(fd, $0.baseAddress!, $0.count, Int32(MSG_NOSIGNAL)) }
+        guard sent == out.count else { throw Failure(description: "the connection to ruyid broke while sending") }
+        let deadline = seconds.map { Date().addingTimeInterval($0) }
+        var raw: [UInt8] = []     // bytes not yet decoded
+        var headersDone = false
+        var chunked = false
+        var text: [UInt8] = []    // decoded body bytes not yet split into events
+        var chunk = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let wait = deadline.map { Int32(max(0, $0.timeIntervalSinceNow) * 1000) } ?? -1
+            if let deadline, deadline <= Date() { return }
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&p, 1, wait)
+            if ready == 0 { return }
+            if ready < 0 { if errno == EINTR { continue }; throw Failure(description: "waiting for ruyid failed (errno \(errno))") }
+            let n = recv(fd, &chunk, chunk.count, 0)
+            if n < 0 && (errno == EAGAIN || errno == EINTR) { continue }
+            if n <= 0 { return } // ruyid closed the stream (it is stopping)
+            raw += chunk[0..<n]
+            if !headersDone {
+                guard let end = raw.indices.dropLast(3).first(where: { raw[$0] == 13 && raw[$0 + 1] == 10 && raw[$0 + 2] == 13 && raw[$0 + 3] == 10 }) else { continue }
+                let head = String(decoding: raw[..<end], as: UTF8.self).lowercased()
+                let status = head.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+                guard status == 200 else { throw Failure(description: "ruyid refused the event stream (HTTP \(status))") }
+                chunked = head.contains("transfer-encoding: chunked")
+                raw.removeFirst(end + 4)
+                headersDone = true
+            }
+            if chunked {
+                while let lineEnd = raw.indices.dropLast().first(where: { raw[$0] == 13 && raw[$0 + 1] == 10 }),
+                      let size = Int(String(decoding: raw[..<lineEnd], as: UTF8.self).split(separator: ";").first ?? "", radix: 16) {
+                    if size == 0 { return }
+                    guard raw.count >= lineEnd + 2 + size + 2 else { break }
+                    text += raw[(lineEnd + 2)..<(lineEnd + 2 + size)]
+                    raw.removeFirst(lineEnd + 2 + size + 2)
+                }
+            } else {
+                text += raw
+                raw.removeAll()
+            }
+            // Events end with a blank line.
+            while let end = text.indices.dropLast().first(where: { text[$0] == 10 && text[$0 + 1] == 10 }) {
+                let block = String(decoding: text[..<end], as: UTF8.self)
+                text.removeFirst(end + 2)
+                var event = ServerSentEvent(id: nil, name: "message", data: "")
+                var any = false
+                for line in block.split(separator: "\n") where !line.hasPrefix(":") {
+                    let (field, value) = line.firstIndex(of: ":").map { (line[..<$0], line[line.index(after: $0)...].drop { $0 == " " }) } ?? (line[...], ""[...])
+                    switch field {
+                    case "id": event.id = String(value)
+                    case "event": event.name = String(value)
+                    case "data": event.data += (event.data.isEmpty ? "" : "\n") + value
+                    default: continue
+                    }
+                    any = true
+                }
+                if any && !handle(event) { return }
+            }
+        }
+    }
+}

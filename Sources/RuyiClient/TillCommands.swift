@@ -30,6 +30,7 @@ struct ClientOptions: ParsableArguments {
             }
             throw ExitCode(1)
         }
+        if T.self == Empty.self, let nothing = Empty() as? T { return nothing }
         do { return try WireCoding.decoder().decode(T.self, from: reply.body) } catch {
             FileHandle.standardError.write(Data("ruyi: ruyid's answer was not understood (\(error)); is it a newer version?\n".utf8))
             throw ExitCode(2)
@@ -212,13 +213,19 @@ struct CatalogImportCommand: ParsableCommand {
 }
 
 struct ReportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "report", abstract: "Shift reports.", subcommands: [XReportCommand.self])
+    static let configuration = CommandConfiguration(commandName: "report", abstract: "Shift reports.", subcommands: [XReportCommand.self, ZReportCommand.self])
 }
 
 struct XReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "x", abstract: "The X report: the open shift's figures so far.")
     @OptionGroup var options: ClientOptions
+    @Flag(name: .long, help: "Print it on the receipt printer too.") var print = false
     func run() throws {
+        if self.print {
+            let job = try options.call("POST", "/v1/reports/x/print", as: ReprintView.self)
+            if !options.json { Swift.print(job.preview ?? "", terminator: ""); Swift.print("已送去打印 sent to the printer (job \(job.number))") }
+            return
+        }
         let r = try options.call("GET", "/v1/reports/x", as: ReportView.self)
         guard !options.json else { return }
         let rows: [(String, String)] = [
@@ -228,11 +235,15 @@ struct XReportCommand: ParsableCommand {
             ("退货 refunds", "\(r.refunds) 笔 · \(r.refundsTotal)"),
             ("撤销行 voided lines", "\(r.voidedLines)"),
             ("优惠 discounts", r.discounts),
+            ("作废 post-voids", "\(r.postVoids) 笔 · \(r.postVoidsTotal)"),
+            ("净额 net", r.netTotal),
+            ("存入/取出/上缴 in/out/drops", "\(r.payIns) / \(r.payOuts) / \(r.drops)"),
+            ("应有现金 expected cash", r.expectedCash),
         ] + r.byTender.sorted { $0.key < $1.key }.map { ("付款 \($0.key)", $0.value) }
             + r.byCategory.sorted { $0.key < $1.key }.map { ("类别 \($0.key)", $0.value) }
         let width = rows.map { displayWidth($0.0) }.max() ?? 10
-        print("X 报表 (not a Z: the shift stays open)")
-        for (k, v) in rows { print(pad(k, width) + "  " + v) }
+        Swift.print("X 报表 (not a Z: the shift stays open)")
+        for (k, v) in rows { Swift.print(pad(k, width) + "  " + v) }
     }
 }
 
@@ -265,10 +276,32 @@ struct ShiftCloseCommand: ParsableCommand {
         }
         let z = try options.call("POST", "/v1/shift/close", ShiftCloseRequest(counted: map), as: ZReportView.self)
         guard !options.json else { return }
-        print("Z 报表 \(z.z) · 班次 shift \(z.report.shift) · \(z.report.businessDate)")
-        print("销售 sales \(z.report.sales) 笔 · \(z.report.salesTotal)   退货 refunds \(z.report.refunds) 笔 · \(z.report.refundsTotal)")
-        for (k, v) in z.counted.sorted(by: { $0.key < $1.key }) { print("点数 counted \(k) \(v) · 差额 variance \(z.variance[k] ?? "0.00")") }
-        print("账本锚点 chain head \(z.chainHead)  (ruyi ledger verify --anchor \(z.chainHead))")
+        printZ(z)
+        print(z.printJob != nil ? "已送去打印 sent to the printer" : "没有送去打印：请用 ruyi report z \(z.z) --print 重打 (not queued for printing)")
+    }
+}
+
+func printZ(_ z: ZReportView) {
+    print(z.preview, terminator: "")
+    for (k, v) in z.counted.sorted(by: { $0.key < $1.key }) { print("点数 counted \(k) \(v) · 差额 variance \(z.variance[k] ?? "0.00")") }
+    print("账本锚点 chain head \(z.chainHead)  (ruyi ledger verify --anchor \(z.chainHead))")
+}
+
+struct ZReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "z", abstract: "A closed shift's Z report (owner): the last one, or number N.",
+                                                    discussion: "Closing the shift makes the Z report: ruyi shift close --counted cash=AMOUNT.")
+    @OptionGroup var options: ClientOptions
+    @Argument(help: "The Z number (default: the last).") var number: String = "last"
+    @Flag(name: .long, help: "Print it again on the receipt printer (marked REPRINT).") var print = false
+    func run() throws {
+        guard number == "last" || Int(number).map({ $0 > 0 }) == true else { throw ValidationError("N is a Z report number (1, 2, …) or last") }
+        if self.print {
+            let job = try options.call("POST", "/v1/reports/z/\(number)/print", as: ReprintView.self)
+            if !options.json { Swift.print(job.preview ?? "", terminator: ""); Swift.print("已送去打印 sent to the printer (job \(job.number))") }
+            return
+        }
+        let z = try options.call("GET", "/v1/reports/z/\(number)", as: ZReportView.self)
+        if !options.json { printZ(z) }
     }
 }
 
@@ -298,36 +331,54 @@ struct ResumeCommand: ParsableCommand {
 }
 
 struct ReceiptCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "receipt", abstract: "Receipts of earlier sales.", subcommands: [ReceiptReprintCommand.self])
+    static let configuration = CommandConfiguration(commandName: "receipt", abstract: "Receipts of earlier sales.",
+                                                    subcommands: [ReceiptShowCommand.self, ReceiptReprintCommand.self, ReceiptVoidCommand.self])
 }
 
 struct ReceiptReprintCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "reprint", abstract: "Print a sale's receipt again (marked REPRINT); SALE is the sale id.")
+    static let configuration = CommandConfiguration(commandName: "reprint", abstract: "Print a sale's receipt again (marked REPRINT).")
     @OptionGroup var options: ClientOptions
-    @Argument var sale: String
+    @Argument(help: "The receipt number as printed (0001-0003) or the sale id.") var receipt: String
     func run() throws {
-        let r = try options.call("POST", "/v1/sales/\(sale)/reprint", as: ReprintView.self)
+        let r = try options.call("POST", "/v1/sales/\(pathSegment(receipt))/reprint", as: ReprintView.self)
         if !options.json { print("reprint queued (job \(r.number))") }
     }
 }
 
 struct StockCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "stock", abstract: "Goods received, counts, waste, and the low-stock list.",
-                                                    subcommands: [StockMoveCommand.self, LowStockCommand.self])
+                                                    subcommands: [StockReceiveCommand.self, StockCountCommand.self, StockWasteCommand.self, LowStockCommand.self])
 }
 
-struct StockMoveCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "move", abstract: "KIND is receive, count or waste; QTY in pieces (grams for weighed goods).",
-                                                    discussion: "Examples: ruyi stock move receive 6901234567892 24 · ruyi stock move count cola330 17 · ruyi stock move waste apple 350 --note 'bruised'")
+/// `stock receive|count|waste PRODUCT QTY`: one movement of goods, recorded with the cashier.
+struct StockMovement: ParsableArguments {
     @OptionGroup var options: ClientOptions
-    @Argument var kind: String
     @Argument(help: "A product id or barcode.") var product: String
-    @Argument var quantity: Int64
-    @Option var note: String?
-    func run() throws {
+    @Argument(help: "Pieces (grams for weighed goods).") var quantity: Int64
+    @Option(help: "Why, or where from (supplier, delivery note, 'bruised').") var note: String?
+
+    func record(_ kind: String) throws {
         let v = try options.call("POST", "/v1/stock", StockRequest(kind: kind, product: product, quantity: quantity, note: note), as: StockView.self)
         if !options.json { print("\(v.name): 库存 on hand \(v.onHand)") }
     }
+}
+
+struct StockReceiveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "receive", abstract: "Goods received: adds QTY (ruyi stock receive 6901234567892 24).")
+    @OptionGroup var movement: StockMovement
+    func run() throws { try movement.record("receive") }
+}
+
+struct StockCountCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "count", abstract: "A shelf count: the stock becomes QTY (ruyi stock count cola 17).")
+    @OptionGroup var movement: StockMovement
+    func run() throws { try movement.record("count") }
+}
+
+struct StockWasteCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "waste", abstract: "Waste or breakage: takes QTY off (ruyi stock waste apple 350 --note 'bruised').")
+    @OptionGroup var movement: StockMovement
+    func run() throws { try movement.record("waste") }
 }
 
 struct LowStockCommand: ParsableCommand {

@@ -6,7 +6,7 @@ public enum Discount: Hashable, Sendable, Codable {
     case percent(basisPoints: Int64)
 
     /// How much this discount takes off `gross` (a positive amount, rounded half-up), or an error if it exceeds it.
-    func reduction(of gross: Money) throws(CartError) -> Money {
+    public func reduction(of gross: Money) throws(CartError) -> Money {
         switch self {
         case let .amount(m):
             guard m.isPositive else { throw .discountInvalid }

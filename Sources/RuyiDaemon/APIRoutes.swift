@@ -28,6 +28,11 @@ enum APIRoutes {
         "POST /v1/devices/scanners/{identity}/assign", "DELETE /v1/devices/scanners/{identity}/assign",
         "POST /v1/till/return", "POST /v1/till/return/lines",
         "POST /v1/products/{id}/price", "DELETE /v1/cashiers/{id}",
+        "POST /v1/session/owner", "DELETE /v1/session/owner",
+        "POST /v1/till/lines/{line}/discount", "DELETE /v1/till/lines/{line}/discount",
+        "POST /v1/till/discount", "DELETE /v1/till/discount",
+        "GET /v1/cashiers", "POST /v1/cashiers/{id}/pin",
+        "POST /v1/reports/x/print", "GET /v1/reports/z/{z}", "POST /v1/reports/z/{z}/print", "POST /v1/devices/printer/test",
     ]
 
     static func router(_ d: DaemonContext) -> Router<BasicRequestContext> {
@@ -42,6 +47,14 @@ enum APIRoutes {
         }
         router.delete("/v1/session") { _, _ in
             await d.till.signOut()
+            return Response(status: .noContent)
+        }
+        router.post("/v1/session/owner") { req, ctx in
+            let body = try await decode(OwnerUnlockRequest.self, req, ctx, d)
+            return try await run { try await d.till.unlockOwner(body) }
+        }
+        router.delete("/v1/session/owner") { _, _ in
+            await d.till.lockOwner()
             return Response(status: .noContent)
         }
         router.get("/v1/shift") { _, _ in try json(await d.till.shift()) }
@@ -63,6 +76,20 @@ enum APIRoutes {
             let line = try lineParameter(ctx)
             return try await run { try await d.till.void(line: line) }
         }
+        router.post("/v1/till/lines/{line}/discount") { req, ctx in
+            let line = try lineParameter(ctx)
+            let body = try await decode(DiscountRequest.self, req, ctx, d)
+            return try await run { try await d.till.discountLine(line, body) }
+        }
+        router.delete("/v1/till/lines/{line}/discount") { _, ctx in
+            let line = try lineParameter(ctx)
+            return try await run { try await d.till.discountLine(line, nil) }
+        }
+        router.post("/v1/till/discount") { req, ctx in
+            let body = try await decode(DiscountRequest.self, req, ctx, d)
+            return try await run { try await d.till.discountSale(body) }
+        }
+        router.delete("/v1/till/discount") { _, _ in try await run { try await d.till.discountSale(nil) } }
         router.post("/v1/till/tender/cash") { req, ctx in
             let body = try await decode(CashTenderRequest.self, req, ctx, d)
             return try await run { try await d.till.tenderCash(body) }
@@ -102,6 +129,13 @@ enum APIRoutes {
             let response = try await run { try await d.till.changePrice(product: id, body) }
             try? d.search.rebuild(from: d.ledger)
             return response
+        }
+        router.get("/v1/cashiers") { _, _ in try await run { try await d.till.cashierList() } }
+        router.post("/v1/cashiers/{id}/pin") { req, ctx in
+            let id = ctx.parameters.get("id") ?? ""
+            let body = try await decode(PINResetRequest.self, req, ctx, d)
+            do { try await d.till.resetPIN(of: id, body) } catch let e as TillFailure { throw APIFailure(e) }
+            return Response(status: .noContent)
         }
         router.delete("/v1/cashiers/{id}") { _, ctx in
             let id = ctx.parameters.get("id") ?? ""
@@ -169,6 +203,16 @@ enum APIRoutes {
             return try await run { try await d.till.closeShift(body) }
         }
         router.get("/v1/reports/x") { _, _ in try await run { try await d.till.xReport() } }
+        router.post("/v1/reports/x/print") { _, _ in try await run { try await d.till.printXReport() } }
+        router.get("/v1/reports/z/{z}") { _, ctx in
+            let z = ctx.parameters.get("z") ?? ""
+            return try await run { try await d.till.zReport(z) }
+        }
+        router.post("/v1/reports/z/{z}/print") { _, ctx in
+            let z = ctx.parameters.get("z") ?? ""
+            return try await run { try await d.till.printZReport(z) }
+        }
+        router.post("/v1/devices/printer/test") { _, _ in try await run { try await d.till.printTestPage() } }
         if d.testHooks {
             router.post("/v1/debug/stall") { req, _ in
                 let seconds = Double(req.uri.queryParameters.get("seconds") ?? "") ?? 1

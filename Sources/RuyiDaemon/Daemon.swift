@@ -41,7 +41,7 @@ final class DaemonContext: Sendable {
         return StatusView(terminalId: terminalID.uuidString.lowercased(), version: Daemon.version, state: shiftOpen ? "selling" : "shift_closed",
                           summary: summary, cashier: cashier, shiftOpen: shiftOpen, cartLines: lines,
                           printer: print?.code ?? "printer.unknown", receiptsWaiting: print?.waiting ?? 0, scanners: scanners,
-                          unheardScans: hub?.events.unheardScans ?? 0)
+                          unheardScans: hub?.events.unheardScans ?? 0, ownerUnlocked: await till.ownerUnlockedBy)
     }
 
     /// "selling · printer ok · 2 receipts waiting · 1 scanner": what `systemctl status` shows.
@@ -86,8 +86,6 @@ public enum Daemon {
         public var stateDir: String
         public var socket: String
         public var testHooks = false
-        /// Test-only: PBKDF2 rounds of the seeded test ledger (the ledger does not record them per PIN yet).
-        public var testPinRounds: Int?
         public init(config: DaemonConfig, configFile: String?, stateDir: String, socket: String) {
             self.config = config; self.configFile = configFile; self.stateDir = stateDir; self.socket = socket
         }
@@ -104,9 +102,7 @@ public enum Daemon {
                                                 "config": "\(options.configFile ?? "(embedded defaults)")"])
 
         // 1. The ledger (opened and migrated before anything else; closed last).
-        var ledgerOptions = Ledger.Options()
-        if options.testHooks, let rounds = options.testPinRounds { ledgerOptions.pinRounds = rounds }
-        let ledger = try Ledger(path: state.ledgerPath, options: ledgerOptions)
+        let ledger = try Ledger(path: state.ledgerPath, options: Ledger.Options())
         // 2. Devices: libusb and the scanners (a terminal without USB still sells: typed codes work).
         var usb: USBContext?
         var hub: ScannerHub?
@@ -145,7 +141,10 @@ public enum Daemon {
         let events = EventHub()
         let till = try TillSession(ledger: ledger, journalPath: state.cartJournalPath, maxTender: Money(fen: Int64(c.maxTenderYuan) * 100),
                                    store: StoreReceiptInfo(storeName: c.storeName, headerLines: [c.storeAddress, c.storePhone].filter { !$0.isEmpty }),
-                                   profile: profile, cashRounding: c.cashRoundingToJiao, events: events,
+                                   profile: profile, cashRounding: c.cashRoundingToJiao,
+                                   policy: TillPolicy(ownerUnlockSeconds: Double(c.ownerUnlockMinutes) * 60,
+                                                      cashierDiscountLimitBP: Int64(c.cashierDiscountPercent) * 100),
+                                   events: events,
                                    logger: Logger.module("till", c, log)) { worker.wake() }
         let context = DaemonContext(till: till, events: events, ledger: ledger, hub: hub, worker: worker, terminalID: terminalID,
                                     logger: Logger.module("api", c, log), testHooks: options.testHooks, maxBodyBytes: c.maxBodyKB * 1024,

@@ -21,6 +21,10 @@ public struct DaemonConfig: Sendable, Equatable {
     // [till]
     /// The largest amount one tender may hand over, in yuan (a typo of 10000 for 100.00 is refused, not changed).
     public var maxTenderYuan = 20_000
+    /// Owner actions stay unlocked this many minutes after the owner's PIN or their last owner action.
+    public var ownerUnlockMinutes = 5
+    /// The largest discount (percent of what it applies to) a cashier gives without the owner's PIN.
+    public var cashierDiscountPercent = 10
     // [printer]
     /// `spool` (receipts written to a folder: no hardware) or `cups`.
     public var printerKind = "spool"
@@ -57,7 +61,8 @@ public struct DaemonConfig: Sendable, Equatable {
             "[daemon]", "state_dir = \(q(stateDir))", "socket = \(q(socket))", "socket_group = \(q(socketGroup))", "",
             "[store]", "name = \(q(storeName))", "address = \(q(storeAddress))", "phone = \(q(storePhone))",
             "cash_rounding_jiao = \(cashRoundingToJiao)", "",
-            "[till]", "max_tender_yuan = \(maxTenderYuan)", "",
+            "[till]", "max_tender_yuan = \(maxTenderYuan)", "owner_unlock_minutes = \(ownerUnlockMinutes)",
+            "cashier_discount_percent = \(cashierDiscountPercent)", "",
             "[printer]", "kind = \(q(printerKind))", "queue = \(q(printerQueue))", "cups_server = \(q(cupsServer))",
             "spool_dir = \(q(spoolDir))", "profile = \(q(printerProfile))", "",
             "[scanners]", "enabled = \(scannersEnabled)", "devices_dir = \(q(devicesDir))", "read_timeout_ms = \(scannerReadTimeoutMS)", "",
@@ -109,7 +114,7 @@ extension DaemonConfig {
         let schema: [String: Set<String>] = [
             "daemon": ["state_dir", "socket", "socket_group"],
             "store": ["name", "address", "phone", "cash_rounding_jiao"],
-            "till": ["max_tender_yuan"],
+            "till": ["max_tender_yuan", "owner_unlock_minutes", "cashier_discount_percent"],
             "printer": ["kind", "queue", "cups_server", "spool_dir", "profile"],
             "scanners": ["enabled", "devices_dir", "read_timeout_ms"],
             "log": ["level", "levels"],
@@ -155,6 +160,8 @@ extension DaemonConfig {
         try string("store.phone", into: &c.storePhone, max: 40)
         try bool("store.cash_rounding_jiao", into: &c.cashRoundingToJiao)
         try int("till.max_tender_yuan", into: &c.maxTenderYuan, 1...1_000_000)
+        try int("till.owner_unlock_minutes", into: &c.ownerUnlockMinutes, 1...120)
+        try int("till.cashier_discount_percent", into: &c.cashierDiscountPercent, 0...100)
         try string("printer.kind", into: &c.printerKind, allowed: ["spool", "cups"])
         try string("printer.queue", into: &c.printerQueue, max: 127)
         try string("printer.cups_server", into: &c.cupsServer)

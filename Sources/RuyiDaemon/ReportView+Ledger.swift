@@ -8,5 +8,22 @@ extension ReportView {
         self.init(shift: r.shift, businessDate: r.businessDate, cashier: r.cashier, openingFloat: yuan(r.openingFloat), sales: r.salesCount,
                   salesTotal: yuan(r.salesTotal), refunds: r.refundsCount, refundsTotal: yuan(r.refundsTotal), voidedLines: r.voidedLines,
                   discounts: yuan(r.discounts), byTender: r.byTender.mapValues(yuan), byCategory: r.byCategory.mapValues(yuan))
+        postVoids = r.postVoidsCount
+        postVoidsTotal = yuan(r.postVoidsTotal)
+        rounding = yuan(r.cashRounding)
+        netTotal = yuan(r.netTotal)
+        payIns = yuan(r.payIns)
+        payOuts = yuan(r.payOuts)
+        drops = yuan(r.drops)
+        noSales = r.noSales
+        expectedCash = yuan(r.expectedCash)
+    }
+}
+
+extension ZReportView {
+    init(_ z: ZReport) {
+        self.init(z: z.z, report: ReportView(z.report), counted: z.counted.mapValues { Money(fen: $0).formatted },
+                  variance: z.variance.mapValues { Money(fen: $0).formatted }, chainHead: z.chainHeadBefore)
+        closedBy = z.owner
     }
 }

@@ -28,9 +28,6 @@ public struct RuyidCommand: ParsableCommand {
     @Flag(name: .long, help: ArgumentHelp("Enable test-only routes (watchdog stall).", visibility: .hidden))
     var testHooks = false
 
-    @Option(name: .long, help: ArgumentHelp("PBKDF2 rounds of a seeded test ledger (with --test-hooks only).", visibility: .hidden))
-    var testPinRounds: Int?
-
     public init() {}
 
     /// The daemon's entry point (`main.swift` calls it after parsing).
@@ -59,7 +56,6 @@ public struct RuyidCommand: ParsableCommand {
         }
         var options = Daemon.Options(config: cfg, configFile: file, stateDir: state, socket: cfg.socket)
         options.testHooks = testHooks
-        options.testPinRounds = testPinRounds
         do {
             try await Daemon.run(options, logger: logger)
         } catch {

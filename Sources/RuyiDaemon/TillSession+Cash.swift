@@ -23,10 +23,8 @@ extension TillSession {
         guard amount <= maxTender else { throw TillFailure(400, "till.amount_too_large", field: "amount") }
         do {
             try ledger.recordCashMovement(kind, amount: amount, reason: reason, cashier: c.id)
-        } catch let e as LedgerError {
-            throw TillFailure(e.code == "ledger.no_open_shift" ? 409 : 400, e.code, e.message)
         } catch {
-            throw TillFailure(500, "api.internal")
+            throw .ledger(error, 400, ["ledger.no_open_shift": 409])
         }
         logger.notice("cash movement", metadata: ["kind": "\(kind.rawValue)", "amount": "\(amount)", "by": "\(c.id)", "reason": "\(reason)"])
         events.publish(name: "cash", ["kind": kind.rawValue, "amount": amount.formatted])
@@ -46,10 +44,8 @@ extension TillSession {
             let onHand = try ledger.recordStock(reason, product: product.id, quantity: request.quantity, cashier: c.id, note: request.note)
             logger.notice("stock", metadata: ["kind": "\(reason.rawValue)", "product": "\(product.id.rawValue)", "quantity": "\(request.quantity)", "by": "\(c.id)"])
             return StockView(product: product.id.rawValue, name: product.name, onHand: onHand)
-        } catch let e as LedgerError {
-            throw TillFailure(400, e.code, e.message)
         } catch {
-            throw TillFailure(500, "api.internal")
+            throw .ledger(error, 400)
         }
     }
 

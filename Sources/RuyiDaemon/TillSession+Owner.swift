@@ -10,10 +10,59 @@ import RuyiReceipts
 extension TillSession {
     // MARK: Owner actions
 
+    /// The owner whose PIN unlocked owner actions, while unlocked; each owner action keeps them unlocked a while longer.
     func requireOwner() throws(TillFailure) -> Cashier {
-        let c = try requireCashier()
-        guard c.role == .owner else { throw TillFailure(403, "auth.owner_required") }
-        return c
+        guard let unlock = ownerUnlock, unlock.until > Date() else {
+            ownerUnlock = nil
+            throw TillFailure(403, "auth.owner_required")
+        }
+        ownerUnlock = (unlock.owner, Date().addingTimeInterval(policy.ownerUnlockSeconds))
+        return unlock.owner
+    }
+
+    /// The owner types their PIN at a till a cashier is signed in to: owner actions are unlocked for a while, the
+    /// cashier stays signed in. Wrong PINs count toward the owner's lock-out like any sign-in.
+    public func unlockOwner(_ request: OwnerUnlockRequest) throws(TillFailure) -> OwnerSessionView {
+        let c: Cashier
+        do { c = try ledger.authenticate(cashier: request.owner, pin: request.pin) } catch let e as LedgerError where e.code == "ledger.locked_out" {
+            throw TillFailure(423, "auth.locked", Strings.text("auth.locked") + "（\(e.message)）")
+        } catch {
+            logger.warning("owner unlock refused", metadata: ["owner": "\(request.owner)"])
+            throw TillFailure(401, "auth.wrong_pin")
+        }
+        guard c.role == .owner else {
+            logger.warning("owner unlock by someone who is not an owner", metadata: ["cashier": "\(c.id)"])
+            throw TillFailure(403, "auth.not_owner")
+        }
+        ownerUnlock = (c, Date().addingTimeInterval(policy.ownerUnlockSeconds))
+        logger.notice("owner actions unlocked", metadata: ["owner": "\(c.id)", "cashier": "\(cashier?.id ?? "-")"])
+        return OwnerSessionView(owner: c.id, name: c.name, unlockedForSeconds: Int(policy.ownerUnlockSeconds))
+    }
+
+    /// Locks owner actions again at once (the owner walks away).
+    public func lockOwner() {
+        if let u = ownerUnlock { logger.notice("owner actions locked", metadata: ["owner": "\(u.owner.id)"]) }
+        ownerUnlock = nil
+    }
+
+    public var ownerUnlockedBy: String? { ownerUnlock.flatMap { $0.until > Date() ? $0.owner.id : nil } }
+
+    /// Everyone who works the till (owner only).
+    public func cashierList() throws(TillFailure) -> CashiersView {
+        _ = try requireOwner()
+        let all = (try? ledger.cashiers()) ?? []
+        return CashiersView(cashiers: all.map { .init(id: $0.id, name: $0.name, role: $0.role.rawValue, active: $0.active) })
+    }
+
+    /// The owner sets a new PIN for someone: a forgotten PIN, or to lift a lock-out at once.
+    public func resetPIN(of id: String, _ request: PINResetRequest) throws(TillFailure) {
+        let owner = try requireOwner()
+        do { try ledger.resetPIN(of: id, to: request.pin, by: owner.id) } catch let e as LedgerError {
+            throw TillFailure(e.code == "ledger.unknown_cashier" ? 404 : 400, e.code, e.message, field: e.code == "ledger.unknown_cashier" ? "id" : "pin")
+        } catch {
+            throw TillFailure(500, "api.internal")
+        }
+        logger.notice("PIN reset", metadata: ["cashier": "\(id)", "by": "\(owner.id)"])
     }
 
     /// For routes outside the till (device assignment): fails unless the owner is signed in.
@@ -27,10 +76,8 @@ extension TillSession {
         }
         do {
             try ledger.addCashier(id: request.owner, name: request.name, role: .owner, pin: request.pin, by: nil)
-        } catch let e as LedgerError {
-            throw TillFailure(400, e.code, e.message)
         } catch {
-            throw TillFailure(500, "api.internal")
+            throw .ledger(error, 400)
         }
         logger.notice("first start: owner account created", metadata: ["owner": "\(request.owner)"])
         return SessionView(cashier: request.owner, name: request.name, role: "owner")
@@ -41,10 +88,8 @@ extension TillSession {
         guard let role = Cashier.Role(rawValue: request.role) else { throw TillFailure(400, "cashier.bad_role", field: "role") }
         do {
             try ledger.addCashier(id: request.cashier, name: request.name, role: role, pin: request.pin, by: owner.id)
-        } catch let e as LedgerError {
-            throw TillFailure(400, e.code, e.message)
         } catch {
-            throw TillFailure(500, "api.internal")
+            throw .ledger(error, 400)
         }
         logger.notice("cashier added", metadata: ["cashier": "\(request.cashier)", "by": "\(owner.id)"])
         return SessionView(cashier: request.cashier, name: request.name, role: role.rawValue)
@@ -60,10 +105,8 @@ extension TillSession {
         }
         guard price <= maxTender else { throw TillFailure(400, "till.amount_too_large", field: "price") }
         product.price = price
-        do { try ledger.saveProduct(product, by: owner.id) } catch let e as LedgerError {
-            throw TillFailure(400, e.code, e.message)
-        } catch {
-            throw TillFailure(500, "api.internal")
+        do { try ledger.saveProduct(product, by: owner.id) } catch {
+            throw .ledger(error, 400)
         }
         logger.notice("price changed", metadata: ["product": "\(id)", "price": "\(price)", "by": "\(owner.id)"])
         return ProductView(id: id, name: product.name, price: price.formatted, unit: product.unit == .kilogram ? "kg" : "件",
@@ -74,10 +117,8 @@ extension TillSession {
     public func deactivateCashier(_ id: String) throws(TillFailure) {
         let owner = try requireOwner()
         guard id != owner.id else { throw TillFailure(409, "cashier.not_yourself") }
-        do { try ledger.deactivateCashier(id, by: owner.id) } catch let e as LedgerError {
-            throw TillFailure(e.code == "ledger.unknown_cashier" ? 404 : 400, e.code, e.message)
-        } catch {
-            throw TillFailure(500, "api.internal")
+        do { try ledger.deactivateCashier(id, by: owner.id) } catch {
+            throw .ledger(error, 400, ["ledger.unknown_cashier": 404])
         }
         logger.notice("cashier deactivated", metadata: ["cashier": "\(id)", "by": "\(owner.id)"])
     }
@@ -94,44 +135,6 @@ extension TillSession {
             throw TillFailure(422, e.code, e.message)
         } catch {
             throw TillFailure(422, "catalog.invalid", "\(error)")
-        }
-    }
-
-    /// Closes the shift with the counted amounts: the Z report, with the variance per tender.
-    public func closeShift(_ request: ShiftCloseRequest) throws(TillFailure) -> ZReportView {
-        let owner = try requireOwner()
-        var counted: [TenderKind: Money] = [:]
-        for (k, v) in request.counted {
-            guard let kind = TenderKind(rawValue: k) else { throw TillFailure(400, "till.bad_amount", "没有这种付款方式：\(k)", field: "counted.\(k)") }
-            do { counted[kind] = try Money.parse(v) } catch {
-                throw TillFailure(400, "till.bad_amount", Strings.text("till.bad_amount") + "（\(error)）", field: "counted.\(k)")
-            }
-            guard counted[kind]! <= Money(fen: maxTender.minorUnits * 100) else { throw TillFailure(400, "till.amount_too_large", field: "counted.\(k)") }
-        }
-        guard counted[.cash] != nil else { throw TillFailure(400, "till.bad_amount", "请输入点过的现金金额", field: "counted.cash") }
-        do {
-            let z = try ledger.closeShift(owner: owner.id, counted: counted, openCarts: lineCount > 0 ? 1 : 0)
-            logger.notice("shift closed (Z)", metadata: ["z": "\(z.z)", "by": "\(owner.id)", "variance": "\(z.variance)"])
-            events.publish(name: "shift", ["change": "closed", "z": "\(z.z)"])
-            return ZReportView(z: z.z, report: ReportView(z.report), counted: z.counted.mapValues { Money(fen: $0).formatted },
-                               variance: z.variance.mapValues { Money(fen: $0).formatted }, chainHead: z.chainHeadBefore)
-        } catch let e as LedgerError {
-            throw TillFailure(409, e.code, e.message)
-        } catch {
-            throw TillFailure(500, "api.internal")
-        }
-    }
-
-
-    public func xReport() throws(TillFailure) -> ReportView {
-        _ = try requireCashier()
-        do {
-            let r = try ledger.xReport()
-            return ReportView(r)
-        } catch let e as LedgerError {
-            throw TillFailure(409, e.code, e.message)
-        } catch {
-            throw TillFailure(500, "api.internal")
         }
     }
 }

@@ -14,15 +14,10 @@ extension TillSession {
     public func startReturn(_ request: ReturnRequest) throws(TillFailure) -> ReturnView {
         _ = try requireCashier()
         guard lineCount == 0 else { throw TillFailure(409, "till.not_allowed", "请先结账或挂起当前购物车") }
-        let text = request.receipt.trimmingCharacters(in: .whitespaces)
-        guard let id = UUID(uuidString: text) ?? (try? ledger.saleID(receiptNumber: text)) ?? nil else {
-            throw TillFailure(404, "sale.not_found", Strings.text("sale.not_found") + "（\(text)）", field: "receipt")
-        }
+        let id = try resolveSale(request.receipt, field: "receipt")
         let returnable: [Cart.Returnable]
-        do { returnable = try ledger.returnable(for: id) } catch let e as LedgerError {
-            throw TillFailure(e.code == "ledger.unknown_sale" ? 404 : 409, e.code, e.message)
-        } catch {
-            throw TillFailure(500, "api.internal")
+        do { returnable = try ledger.returnable(for: id) } catch {
+            throw .ledger(error, 409, ["ledger.unknown_sale": 404])
         }
         guard !returnable.isEmpty else { throw TillFailure(409, "sale.nothing_to_return") }
         cart = Cart(returning: id, returnable: returnable, cashRoundingToJiao: cashRounding)
@@ -57,10 +52,8 @@ extension TillSession {
             journal()
             events.publish(name: "cart", ["change": "parked", "parked": p.id.uuidString.lowercased()])
             return ParkedView(id: p.id.uuidString.lowercased(), label: p.label, cashier: p.cashier)
-        } catch let e as LedgerError {
-            throw TillFailure(409, e.code, e.message)
         } catch {
-            throw TillFailure(500, "api.internal")
+            throw .ledger(error)
         }
     }
 
@@ -77,19 +70,27 @@ extension TillSession {
         guard let uuid = UUID(uuidString: id) else { throw TillFailure(404, "till.no_such_parked", field: "id") }
         do {
             cart = try ledger.resume(uuid)
-        } catch let e as LedgerError {
-            throw TillFailure(404, e.code, e.message)
         } catch {
-            throw TillFailure(500, "api.internal")
+            throw .ledger(error, 404)
         }
         journal()
         events.publish(name: "cart", ["change": "resumed"])
         return view()
     }
 
+    /// A sale named by its id or by its receipt number as printed (`0001-0003`).
+    func resolveSale(_ text: String, field: String = "id") throws(TillFailure) -> UUID {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        guard let id = UUID(uuidString: t) ?? (try? ledger.saleID(receiptNumber: t)) ?? nil else {
+            throw TillFailure(404, "sale.not_found", Strings.text("sale.not_found") + "（\(t)）", field: field)
+        }
+        return id
+    }
+
     public func sale(_ id: String) throws(TillFailure) -> SaleView {
         _ = try requireCashier()
-        guard let uuid = UUID(uuidString: id), let s = try? ledger.sale(uuid) else { throw TillFailure(404, "sale.not_found", field: "id") }
+        let uuid = try resolveSale(id)
+        guard let s = try? ledger.sale(uuid) else { throw TillFailure(404, "sale.not_found", field: "id") }
         return SaleView(sale: uuid.uuidString.lowercased(), shift: s.shift, receipt: s.receipt, cashier: s.cashier, total: Money(fen: s.total).formatted,
                         lines: s.lines.map { .init(name: $0.name, quantity: Self.quantityText(Quantity($0.qty, SaleUnit(rawValue: $0.unit) ?? .piece)), amount: Money(fen: $0.amount).formatted) },
                         payments: s.payments.map { .init(tender: $0.tender, amount: Money(fen: $0.amount).formatted) })
@@ -98,23 +99,21 @@ extension TillSession {
     /// Prints a receipt again, marked REPRINT.
     public func reprint(_ id: String) throws(TillFailure) -> ReprintView {
         let c = try requireCashier()
-        guard let uuid = UUID(uuidString: id) else { throw TillFailure(404, "sale.not_found", field: "id") }
+        let uuid = try resolveSale(id)
         do {
             let job = try ledger.reprintReceipt(of: uuid)
             committed() // wakes the print worker
             logger.notice("receipt reprinted", metadata: ["sale": "\(uuid)", "by": "\(c.id)"])
             return ReprintView(job: job.id.uuidString.lowercased(), number: job.n)
-        } catch let e as LedgerError {
-            throw TillFailure(e.code == "ledger.unknown_sale" ? 404 : 409, e.code, e.message)
         } catch {
-            throw TillFailure(500, "api.internal")
+            throw .ledger(error, 409, ["ledger.unknown_sale": 404])
         }
     }
 
     /// Post-void (owner): the sale stays in the ledger, a void entry cancels it, with who and why.
     public func postVoid(_ id: String, _ request: VoidRequest) throws(TillFailure) -> VoidView {
         let owner = try requireOwner()
-        guard let uuid = UUID(uuidString: id) else { throw TillFailure(404, "sale.not_found", field: "id") }
+        let uuid = try resolveSale(id)
         let reason = request.reason.trimmingCharacters(in: .whitespaces)
         guard !reason.isEmpty, reason.count <= 200 else { throw TillFailure(400, "sale.reason_required", field: "reason") }
         do {
@@ -122,10 +121,8 @@ extension TillSession {
             logger.notice("sale post-voided", metadata: ["sale": "\(uuid)", "by": "\(owner.id)", "reason": "\(reason)"])
             events.publish(name: "sale", ["change": "post_void", "sale": uuid.uuidString.lowercased()])
             return VoidView(sale: uuid.uuidString.lowercased(), entry: e.seq)
-        } catch let e as LedgerError {
-            throw TillFailure(e.code == "ledger.unknown_sale" ? 404 : 409, e.code, e.message)
         } catch {
-            throw TillFailure(500, "api.internal")
+            throw .ledger(error, 409, ["ledger.unknown_sale": 404])
         }
     }
 }

@@ -53,11 +53,16 @@ public actor TillSession {
     private let encoder = JSONEncoder()
     var cart: Cart
     var cashier: Cashier?
+    /// The owner's PIN unlocks owner actions until this long after the last one (never journaled: a restart locks).
+    var ownerUnlock: (owner: Cashier, until: Date)?
+    let policy: TillPolicy
     private var lastScan: Date?
 
     public init(ledger: Ledger, journalPath: String, maxTender: Money, store: StoreReceiptInfo, profile: PrinterProfile,
-                cashRounding: Bool, events: EventHub, logger: Logger, committed: @escaping @Sendable () -> Void) throws {
+                cashRounding: Bool, policy: TillPolicy = TillPolicy(), events: EventHub, logger: Logger,
+                committed: @escaping @Sendable () -> Void) throws {
         self.ledger = ledger
+        self.policy = policy
         self.interpreter = try BarcodeInterpreter(referenceYear: Calendar(identifier: .gregorian).component(.year, from: Date()))
         self.journalPath = journalPath
         self.maxTender = maxTender
@@ -113,10 +118,12 @@ public actor TillSession {
         let computed = try? cart.soldLines()
         let amounts = Dictionary(uniqueKeysWithValues: (computed ?? []).map { ($0.line.id, $0.amount) })
         let totals = computed.flatMap { try? cart.totals(of: $0) }
+        let discounts = Dictionary(uniqueKeysWithValues: (computed ?? []).map { ($0.line.id, $0.discount) })
         let lines = cart.lines.map { l in
             CartLineView(line: l.id, name: l.name, barcode: l.barcode, quantity: Self.quantityText(l.quantity),
                          unit: l.quantity.unit == .kilogram ? "kg" : "件", unitPrice: l.unitPrice.formatted,
-                         amount: (amounts[l.id] ?? (try? l.quantity.price(at: l.unitPrice)) ?? .zero()).formatted, voided: l.voided)
+                         amount: (amounts[l.id] ?? (try? l.quantity.price(at: l.unitPrice)) ?? .zero()).formatted, voided: l.voided,
+                         discount: discounts[l.id].flatMap { $0.isZero ? nil : $0.formatted }, lineDiscount: l.discount.map(Self.discountText))
         }
         let state: String
         switch cart.state {
@@ -128,7 +135,8 @@ public actor TillSession {
         var kind = "sale"
         if case .refund = cart.kind { kind = "refund" }
         return CartView(kind: kind, state: state, lines: lines, total: totals?.total.formatted ?? "0.00", due: totals?.due.formatted ?? "0.00",
-                        paid: totals?.paid.formatted ?? "0.00")
+                        paid: totals?.paid.formatted ?? "0.00", discount: totals?.discount.formatted ?? "0.00",
+                        saleDiscount: cart.saleDiscount.map(Self.discountText))
     }
 
     /// `2`, or `0.350` for weighed goods (the unit travels separately on the wire).
@@ -143,6 +151,8 @@ public actor TillSession {
         do {
             let c = try ledger.authenticate(cashier: request.cashier, pin: request.pin)
             cashier = c
+            // The owner just typed their PIN: owner actions are unlocked for a while. Anyone else signing in locks them.
+            ownerUnlock = c.role == .owner ? (c, Date().addingTimeInterval(policy.ownerUnlockSeconds)) : nil
             journal()
             logger.notice("cashier signed in", metadata: ["cashier": "\(c.id)"])
             return SessionView(cashier: c.id, name: c.name, role: c.role.rawValue)
@@ -156,6 +166,7 @@ public actor TillSession {
 
     public func signOut() {
         cashier = nil
+        ownerUnlock = nil
         journal()
     }
 
@@ -172,10 +183,8 @@ public actor TillSession {
         do {
             let s = try ledger.openShift(cashier: c.id, float: float)
             return ShiftView(open: s.isOpen, number: s.shift, openedBy: c.id)
-        } catch let e as LedgerError {
-            throw TillFailure(409, e.code, e.message)
         } catch {
-            throw TillFailure(500, "api.internal")
+            throw .ledger(error)
         }
     }
 
@@ -330,10 +339,8 @@ public actor TillSession {
         let committedSale: CommittedSale
         do {
             committedSale = try ledger.commitSale(completed, cashier: c.id, receipt: SaleReceipt.freezer(store: store))
-        } catch let e as LedgerError {
-            throw TillFailure(e.code == "ledger.no_open_shift" ? 409 : 500, e.code, e.message)
         } catch {
-            throw TillFailure(500, "api.internal")
+            throw .ledger(error, 500, ["ledger.no_open_shift": 409])
         }
         // Committed: the cart is done whatever happens next.
         cart = Cart(cashRoundingToJiao: cashRounding)

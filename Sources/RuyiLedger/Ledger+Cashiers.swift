@@ -60,7 +60,7 @@ extension Ledger {
         guard !trimmedID.isEmpty, trimmedID.count <= 32 else { throw LedgerError.invalidInput("cashier id", "1 to 32 characters") }
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw LedgerError.invalidInput("name", "enter the person's name") }
         try Cashiers.validatePIN(pin)
-        let (salt, hash) = try hashPIN(pin)
+        let (salt, hash, rounds) = try hashPIN(pin)
         try write { db in
             let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cashier") ?? 0
             if count == 0 {
@@ -70,8 +70,8 @@ extension Ledger {
                 try Cashiers.requireOwner(db, owner, action: "adding a cashier")
             }
             guard try Cashiers.fetch(db, trimmedID) == nil else { throw LedgerError.invalidInput("cashier id", "\(trimmedID) already exists") }
-            try db.execute(sql: "INSERT INTO cashier(id, name, role, pin_salt, pin_hash, active) VALUES (?, ?, ?, ?, ?, 1)",
-                           arguments: [trimmedID, name, role.rawValue, Data(salt), Data(hash)])
+            try db.execute(sql: "INSERT INTO cashier(id, name, role, pin_salt, pin_hash, pin_rounds, active) VALUES (?, ?, ?, ?, ?, ?, 1)",
+                           arguments: [trimmedID, name, role.rawValue, Data(salt), Data(hash), rounds])
             try Chain.append(db, kind: .cashierChange, id: newID(),
                              data: CashierChange(action: "add", cashier: trimmedID, name: name, role: role.rawValue, by: owner), clock: clock)
         }
@@ -81,7 +81,7 @@ extension Ledger {
     public func authenticate(cashier id: String, pin: String) throws -> Cashier {
         // A wrong PIN must still record the failed attempt, so the transaction returns nil and we throw after it commits.
         let result: Cashier? = try write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT pin_salt, pin_hash, failed_attempts, locked_until, active FROM cashier WHERE id = ?",
+            guard let row = try Row.fetchOne(db, sql: "SELECT pin_salt, pin_hash, failed_attempts, locked_until, active, pin_rounds FROM cashier WHERE id = ?",
                                              arguments: [id]), row[4] as Bool else {
                 throw LedgerError.unknownCashier(id)
             }
@@ -90,7 +90,7 @@ extension Ledger {
                 throw LedgerError(code: "ledger.locked_out", message: "too many wrong PINs: try again in \((until - now + 59_999) / 60_000) minute(s)")
             }
             let salt = [UInt8](row[0] as Data)
-            guard try pinHash(pin, salt: salt) == [UInt8](row[1] as Data) else {
+            guard try pinHash(pin, salt: salt, rounds: (row[5] as Int?) ?? options.pinRounds) == [UInt8](row[1] as Data) else {
                 let failed = (row[2] as Int) + 1
                 let lock: Int64? = failed >= Cashiers.maxFailedAttempts ? now + Cashiers.lockoutMillis : nil
                 try db.execute(sql: "UPDATE cashier SET failed_attempts = ?, locked_until = ? WHERE id = ?",
@@ -119,6 +119,21 @@ extension Ledger {
         }
     }
 
+    /// An owner sets a new PIN for someone (a forgotten PIN, or a lock-out to lift): the lock-out and the count of wrong
+    /// PINs are cleared; the chain records that the PIN changed and who changed it, never the PIN.
+    public func resetPIN(of id: String, to pin: String, by owner: String) throws {
+        try Cashiers.validatePIN(pin)
+        let (salt, hash, rounds) = try hashPIN(pin)
+        try write { db in
+            try Cashiers.requireOwner(db, owner, action: "setting a PIN")
+            guard let c = try Cashiers.fetch(db, id), c.active else { throw LedgerError.unknownCashier(id) }
+            try db.execute(sql: "UPDATE cashier SET pin_salt = ?, pin_hash = ?, pin_rounds = ?, failed_attempts = 0, locked_until = NULL WHERE id = ?",
+                           arguments: [Data(salt), Data(hash), rounds, id])
+            try Chain.append(db, kind: .cashierChange, id: newID(),
+                             data: CashierChange(action: "pin_changed", cashier: id, name: c.name, role: c.role.rawValue, by: owner), clock: clock)
+        }
+    }
+
     public func cashiers() throws -> [Cashier] {
         try pool.read { db in
             try Row.fetchAll(db, sql: "SELECT id, name, role, active FROM cashier ORDER BY id").map {
@@ -127,17 +142,17 @@ extension Ledger {
         }
     }
 
-    func hashPIN(_ pin: String) throws -> (salt: [UInt8], hash: [UInt8]) {
+    func hashPIN(_ pin: String) throws -> (salt: [UInt8], hash: [UInt8], rounds: Int) {
         var rng = SystemRandomNumberGenerator()
         let salt = (0..<16).map { _ in UInt8.random(in: 0...255, using: &rng) }
-        return (salt, try pinHash(pin, salt: salt))
+        return (salt, try pinHash(pin, salt: salt, rounds: options.pinRounds), options.pinRounds)
     }
 
     /// PBKDF2-HMAC-SHA256. A 4-digit PIN has only 10,000 values, so the lock-out, not the hash, is what protects it;
     /// the salted hash keeps PINs unreadable in a copied file. Throws rather than ever return an empty hash.
-    func pinHash(_ pin: String, salt: [UInt8]) throws -> [UInt8] {
+    func pinHash(_ pin: String, salt: [UInt8], rounds: Int) throws -> [UInt8] {
         let key = try KDF.Insecure.PBKDF2.deriveKey(from: Array(pin.utf8), salt: salt, using: .sha256, outputByteCount: 32,
-                                                    unsafeUncheckedRounds: options.pinRounds)
+                                                    unsafeUncheckedRounds: rounds)
         let bytes = key.withUnsafeBytes { Array($0) }
         guard bytes.count == 32 else { throw LedgerError.corrupt("PIN hashing produced \(bytes.count) bytes") }
         return bytes

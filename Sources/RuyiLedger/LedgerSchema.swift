@@ -143,6 +143,11 @@ enum LedgerSchema {
                 """)
         }
         registerPrintQueue(&m)
+        m.registerMigration("v3-pin-rounds") { db in
+            // The PBKDF2 rounds each PIN hash was made with, so a change of the default never locks anyone out.
+            // NULL: hashed before this column, with the options' rounds.
+            try db.execute(sql: "ALTER TABLE cashier ADD COLUMN pin_rounds INTEGER")
+        }
         return m
     }
 }

@@ -63,7 +63,7 @@ final class DaemonUnderTest: @unchecked Sendable {
         self.watchdogUSec = watchdogUSec
         if seed {
             try FileManager.default.createDirectory(atPath: dir.file("state"), withIntermediateDirectories: true)
-            // Cheap PIN hashing for the seeded ledger; ruyid is told the same rounds (the ledger does not store them yet).
+            // Cheap PIN hashing for the seeded ledger: each hash keeps its rounds, so ruyid checks them with those.
             _ = try StoreFixture.open(dir.file("state/ledger.sqlite"), clock: SystemClock(), random: SystemRandomSource())
         }
     }
@@ -77,8 +77,7 @@ final class DaemonUnderTest: @unchecked Sendable {
         if watchdogUSec > 0 { env["WATCHDOG_USEC"] = String(watchdogUSec) }
         let before = notify.all.count
         process = try ChildProcess(try BuiltProducts.executable("ruyid"),
-                                   ["--state-dir", dir.file("state"), "--socket", socket, "--test-hooks",
-                                    "--test-pin-rounds", String(StoreFixture.options().pinRounds)] + extra,
+                                   ["--state-dir", dir.file("state"), "--socket", socket, "--test-hooks"] + extra,
                                    environment: env, stdout: dir.file("ruyid.out"), stderr: dir.file("ruyid.log"))
         let end = Date().addingTimeInterval(15)
         while Date() < end {

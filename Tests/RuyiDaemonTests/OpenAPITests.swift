@@ -14,7 +14,7 @@ import Testing
     @Test func theValidatorCatchesWhatItShould() {
         let v = OpenAPIDocument.shared
         #expect(v.validate(method: "GET", path: "/v1/till", status: 200,
-                           body: Data(#"{"kind":"sale","state":"open","lines":[],"total":"0.00","due":"0.00","paid":"0.00"}"#.utf8)).isEmpty)
+                           body: Data(#"{"kind":"sale","state":"open","lines":[],"total":"0.00","due":"0.00","paid":"0.00","discount":"0.00"}"#.utf8)).isEmpty)
         #expect(!v.validate(method: "GET", path: "/v1/till", status: 200, body: Data(#"{"state":"open","lines":[],"total":0}"#.utf8)).isEmpty)
         #expect(!v.validate(method: "GET", path: "/v1/till", status: 200,
                             body: Data(#"{"kind":"sale","state":"open","lines":[],"total":"0.00","due":"0.00","paid":"0.00","extra":1}"#.utf8)).isEmpty)

@@ -16,8 +16,7 @@ extension USBTests {
             _ = try StoreFixture.open(dir.file("state/ledger.sqlite"), clock: SystemClock(), random: SystemRandomSource())
             let socket = dir.file("ruyid.sock")
             let daemon = try ChildProcess(try BuiltProducts.executable("ruyid"),
-                                          ["--state-dir", dir.file("state"), "--socket", socket, "--test-hooks",
-                                           "--test-pin-rounds", String(StoreFixture.options().pinRounds)],
+                                          ["--state-dir", dir.file("state"), "--socket", socket, "--test-hooks"],
                                           environment: ["RUYI_DEVICES": Repo.root.appendingPathComponent("devices").path],
                                           stdout: dir.file("out.log"), stderr: dir.file("ruyid.log"))
             defer { daemon.stop() }

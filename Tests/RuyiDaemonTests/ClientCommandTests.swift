@@ -1,0 +1,108 @@
+import Foundation
+import Glibc
+import RuyiTestKit
+import Testing
+
+/// The `ruyi` client against a real ruyid: every command the counter and the owner use, with its exit status.
+@Suite(.serialized) struct ClientCommandTests {
+    @Test func ownerUnlockDiscountsCashStockReportsPrintingAndEvents() throws {
+        let d = try DaemonUnderTest()
+        defer { d.stop() }
+        try #require(try d.start() != nil, "\(d.log)")
+        let ruyi = try BuiltProducts.executable("ruyi")
+        let env = ["RUYI_SOCKET": d.socket]
+        func run(_ args: String...) throws -> (status: Int32, output: String) { try ChildProcess.run(ruyi, args, environment: env) }
+        var r = try run("signin", "c1", "--pin", "1234")
+        #expect(r.status == 0, "\(r.output)")
+        // `ruyi events` follows the stream while the sale goes on.
+        let eventsOut = d.dir.file("events.out")
+        let follower = try ChildProcess(ruyi, ["events", "--count", "2", "--seconds", "10"], environment: env, stdout: eventsOut, stderr: eventsOut + ".err")
+        usleep(300_000)
+        #expect(try run("scan", "036000291452").status == 0) // rice 49.90
+        #expect(try run("scan", "6901234567892").status == 0) // cola 3.50
+        #expect(follower.wait(timeout: 10) == 0)
+        let events = (try? String(contentsOfFile: eventsOut, encoding: .utf8)) ?? ""
+        #expect(events.split(separator: "\n").count == 2 && events.contains("cart") && events.contains("line_added"), "\(events)")
+        // A cashier's discount within the limit; above it, the owner's PIN.
+        r = try run("discount", "10%", "--line", "1")
+        #expect(r.status == 0 && r.output.contains("44.91"), "\(r.output)")
+        r = try run("discount", "50%")
+        #expect(r.status == 1 && r.output.contains("till.discount_needs_owner"), "\(r.output)")
+        r = try run("discount", "abc")
+        #expect(r.status == 1 && r.output.contains("till.bad_discount"), "\(r.output)")
+        r = try run("owner", "unlock", "boss", "--pin", "0000")
+        #expect(r.status == 1 && r.output.contains("auth.wrong_pin"), "\(r.output)")
+        r = try run("owner", "unlock", "boss", "--pin", "8888")
+        #expect(r.status == 0, "\(r.output)")
+        #expect(try d.call("GET", "/v1/status").1["owner_unlocked"] as? String == "boss")
+        r = try run("discount", "2.00")
+        #expect(r.status == 0 && r.output.contains("46.41"), "\(r.output)")
+        #expect(try run("owner", "lock").status == 0)
+        #expect(try d.call("GET", "/v1/status").1["owner_unlocked"] == nil)
+        r = try run("pay", "cash", "50")
+        #expect(r.status == 0 && r.output.contains("3.59"), "\(r.output)")
+        // The receipt by its printed number: shown, reprinted; post-void needs the owner.
+        r = try run("receipt", "show", "0001-0001")
+        #expect(r.status == 0 && r.output.contains("东北大米") && r.output.contains("46.41"), "\(r.output)")
+        #expect(try run("receipt", "reprint", "0001-0001").status == 0)
+        r = try run("receipt", "void", "0001-0001", "--reason", "顾客不要了")
+        #expect(r.status == 1 && r.output.contains("auth.owner_required"), "\(r.output)")
+        r = try run("receipt", "show", "9999-0001")
+        #expect(r.status == 1 && r.output.contains("sale.not_found"), "\(r.output)")
+        // Cash in and out of the drawer, stock.
+        #expect(try run("cash", "pay-in", "50", "--reason", "备零钱").status == 0)
+        #expect(try run("cash", "drop", "20", "--reason", "存保险柜").status == 0)
+        r = try run("cash", "pay-out", "--reason", "x", "--", "-5")
+        #expect(r.status == 1 && r.output.contains("till.bad_amount"), "\(r.output)")
+        #expect(try run("cash", "no-sale", "--reason", "换零钱").status == 0)
+        r = try run("stock", "receive", "cola", "24", "--note", "送货单 123")
+        #expect(r.status == 0 && r.output.contains("可口可乐"), "\(r.output)")
+        r = try run("stock", "waste", "nothing-here", "1")
+        #expect(r.status == 1 && r.output.contains("stock.unknown_product"), "\(r.output)")
+        // Reports and pages on the (spool-folder) printer.
+        r = try run("report", "x")
+        #expect(r.status == 0 && r.output.contains("应有现金") && r.output.contains("46.41"), "\(r.output)")
+        r = try run("report", "x", "--print")
+        #expect(r.status == 0 && r.output.contains("X 报表"), "\(r.output)")
+        r = try run("print", "test")
+        #expect(r.status == 0 && r.output.contains("打印测试"), "\(r.output)")
+        r = try run("devices")
+        #expect(r.status == 0 && r.output.contains("打印机"), "\(r.output)")
+        // The owner's menu: people, PINs, the Z report.
+        r = try run("cashier", "list")
+        #expect(r.status == 1 && r.output.contains("auth.owner_required"), "\(r.output)")
+        #expect(try run("owner", "unlock", "boss", "--pin", "8888").status == 0)
+        r = try run("cashier", "list")
+        #expect(r.status == 0 && r.output.contains("小王") && r.output.contains("老板"), "\(r.output)")
+        #expect(try run("cashier", "add", "c2", "小李", "--pin", "2468").status == 0)
+        #expect(try run("cashier", "pin", "c2", "--pin", "1357").status == 0)
+        r = try run("cashier", "pin", "ghost", "--pin", "1357")
+        #expect(r.status == 1, "\(r.output)")
+        #expect(try run("cashier", "remove", "c2").status == 0)
+        r = try run("report", "z")
+        #expect(r.status == 1 && r.output.contains("report.no_such_z"), "before any Z: \(r.output)")
+        r = try run("shift", "close", "--counted", "cash=306.41")
+        #expect(r.status == 0 && r.output.contains("Z 报表 第 1 期") && r.output.contains("已送去打印"), "\(r.output)")
+        r = try run("report", "z")
+        #expect(r.status == 0 && r.output.contains("Z 报表 第 1 期") && r.output.contains("账本校验码"), "\(r.output)")
+        #expect(try run("report", "z", "1", "--print").status == 0)
+        r = try run("report", "z", "7")
+        #expect(r.status == 1 && r.output.contains("report.no_such_z"), "\(r.output)")
+        r = try run("report", "z", "abc")
+        #expect(r.status != 0)
+        // Everything printed went to the spool folder, in order.
+        let spool = d.dir.file("state/spool")
+        var pages: [String] = []
+        let end = Date().addingTimeInterval(10)
+        repeat {
+            pages = ((try? FileManager.default.contentsOfDirectory(atPath: spool)) ?? []).filter { $0.hasSuffix(".txt") }.sorted()
+            if pages.count >= 6 { break }
+            usleep(100_000)
+        } while Date() < end
+        let texts = pages.map { (try? String(contentsOfFile: spool + "/" + $0, encoding: .utf8)) ?? "" }
+        #expect(texts.count == 6, "receipt, reprint, X, test, Z, Z reprint: \(pages)")
+        #expect(texts.contains { $0.contains("X 报表") } && texts.contains { $0.contains("打印测试") })
+        #expect(texts.filter { $0.contains("Z 报表 第 1 期") }.count == 2)
+        #expect(try run("status").status == 0)
+    }
+}

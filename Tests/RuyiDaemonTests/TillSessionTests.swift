@@ -1,0 +1,125 @@
+import Foundation
+import Logging
+import RuyiAPI
+import RuyiCore
+import RuyiLedger
+import RuyiPrinting
+import RuyiReceipts
+import RuyiTestKit
+import Testing
+@testable import RuyiDaemon
+
+/// The till session in-process, on a real SQLite ledger: owner unlock, discounts and their limits, PIN resets.
+@Suite struct TillSessionTests {
+    struct Till {
+        let dir: TemporaryDirectory
+        let ledger: Ledger
+        let till: TillSession
+    }
+
+    static func till(policy: TillPolicy = TillPolicy()) throws -> Till {
+        let dir = try TemporaryDirectory(prefix: "till")
+        let ledger = try StoreFixture.open(dir.file("ledger.sqlite"), clock: SystemClock(), random: SystemRandomSource())
+        let till = try TillSession(ledger: ledger, journalPath: dir.file("open-cart"), maxTender: Money(fen: 2_000_000),
+                                   store: StoreReceiptInfo(storeName: "测试店"), profile: .generic80, cashRounding: false,
+                                   policy: policy, events: EventHub(), logger: Logger(label: "test")) {}
+        return Till(dir: dir, ledger: ledger, till: till)
+    }
+
+    static func failure(_ body: () async throws -> some Any) async -> TillFailure? {
+        do { _ = try await body(); return nil } catch let e as TillFailure { return e } catch { return TillFailure(0, "\(error)") }
+    }
+
+    @Test func ownerActionsNeedTheOwnersPINAndLockAgainAfterAWhile() async throws {
+        let t = try Self.till(policy: TillPolicy(ownerUnlockSeconds: 0.3))
+        _ = try await t.till.signIn(SignInRequest(cashier: StoreFixture.cashier, pin: "1234"))
+        // A cashier alone cannot change a price.
+        #expect(await Self.failure { try await t.till.changePrice(product: "cola", PriceRequest(price: "4.00")) }?.code == "auth.owner_required")
+        // A cashier's PIN does not unlock owner actions, and a wrong owner PIN neither.
+        #expect(await Self.failure { try await t.till.unlockOwner(OwnerUnlockRequest(owner: StoreFixture.cashier, pin: "1234")) }?.code == "auth.not_owner")
+        #expect(await Self.failure { try await t.till.unlockOwner(OwnerUnlockRequest(owner: StoreFixture.owner, pin: "0000")) }?.code == "auth.wrong_pin")
+        let unlocked = try await t.till.unlockOwner(OwnerUnlockRequest(owner: StoreFixture.owner, pin: "8888"))
+        #expect(unlocked.owner == StoreFixture.owner && unlocked.unlockedForSeconds == 0)
+        #expect(await t.till.ownerUnlockedBy == StoreFixture.owner)
+        #expect(await t.till.cashierID == StoreFixture.cashier, "the cashier stays signed in")
+        _ = try await t.till.changePrice(product: "cola", PriceRequest(price: "4.00"))
+        #expect(try t.ledger.product(id: "cola")?.price == Money(fen: 400))
+        // Each owner action keeps it unlocked a while; after the interval with none, it is locked again.
+        try await Task.sleep(for: .milliseconds(450))
+        #expect(await t.till.ownerUnlockedBy == nil)
+        #expect(await Self.failure { try await t.till.changePrice(product: "cola", PriceRequest(price: "5.00")) }?.code == "auth.owner_required")
+        #expect(try t.ledger.product(id: "cola")?.price == Money(fen: 400))
+        // Locked at once on request, and when someone signs in.
+        _ = try await t.till.unlockOwner(OwnerUnlockRequest(owner: StoreFixture.owner, pin: "8888"))
+        await t.till.lockOwner()
+        #expect(await t.till.ownerUnlockedBy == nil)
+        _ = try await t.till.signIn(SignInRequest(cashier: StoreFixture.owner, pin: "8888"))
+        #expect(await t.till.ownerUnlockedBy == StoreFixture.owner, "the owner signing in has typed their PIN")
+        _ = try await t.till.signIn(SignInRequest(cashier: StoreFixture.cashier, pin: "1234"))
+        #expect(await t.till.ownerUnlockedBy == nil, "another cashier signing in locks owner actions")
+    }
+
+    @Test func fiveWrongOwnerPINsLockTheOwnerOutAndAResetPINLiftsACashiersLockOut() async throws {
+        let t = try Self.till()
+        for _ in 0..<5 {
+            #expect(await Self.failure { try await t.till.unlockOwner(OwnerUnlockRequest(owner: StoreFixture.owner, pin: "1111")) }?.code == "auth.wrong_pin")
+        }
+        #expect(await Self.failure { try await t.till.unlockOwner(OwnerUnlockRequest(owner: StoreFixture.owner, pin: "8888")) }?.status == 423)
+        // A cashier locked out by wrong PINs: the owner (unlocked on another ledger account — here a second owner) resets it.
+        try t.ledger.addCashier(id: "boss2", name: "老板娘", role: .owner, pin: "7777", by: StoreFixture.owner)
+        for _ in 0..<5 { _ = await Self.failure { try await t.till.signIn(SignInRequest(cashier: StoreFixture.cashier, pin: "9999")) } }
+        #expect(await Self.failure { try await t.till.signIn(SignInRequest(cashier: StoreFixture.cashier, pin: "1234")) }?.status == 423)
+        #expect(await Self.failure { try await t.till.resetPIN(of: StoreFixture.cashier, PINResetRequest(pin: "4321")) }?.code == "auth.owner_required")
+        _ = try await t.till.unlockOwner(OwnerUnlockRequest(owner: "boss2", pin: "7777"))
+        #expect(await Self.failure { try await t.till.resetPIN(of: StoreFixture.cashier, PINResetRequest(pin: "12")) }?.field == "pin")
+        #expect(await Self.failure { try await t.till.resetPIN(of: "nobody", PINResetRequest(pin: "4321")) }?.status == 404)
+        try await t.till.resetPIN(of: StoreFixture.cashier, PINResetRequest(pin: "4321"))
+        #expect(await Self.failure { try await t.till.signIn(SignInRequest(cashier: StoreFixture.cashier, pin: "1234")) }?.code == "auth.wrong_pin")
+        #expect(try await t.till.signIn(SignInRequest(cashier: StoreFixture.cashier, pin: "4321")).cashier == StoreFixture.cashier)
+        // The chain says the PIN changed and who changed it; never the PIN.
+        #expect(try LedgerVerifier.verify(path: t.dir.file("ledger.sqlite")).intact)
+    }
+
+    @Test func discountsWithinTheCashiersLimitAndBeyondItWithTheOwner() async throws {
+        let t = try Self.till(policy: TillPolicy(cashierDiscountLimitBP: 1000))
+        _ = try await t.till.signIn(SignInRequest(cashier: StoreFixture.cashier, pin: "1234"))
+        _ = try await t.till.scan(bytes: Array("036000291452".utf8)) // rice 49.90
+        _ = try await t.till.scan(bytes: Array("6901234567892".utf8)) // cola 3.50
+        // 10 % off the rice: within the limit.
+        var v = try await t.till.discountLine(1, DiscountRequest(percent: "10"))
+        #expect(v.lines[0].amount == "44.91" && v.lines[0].lineDiscount == "10%" && v.lines[0].discount == "4.99")
+        #expect(v.total == "48.41" && v.discount == "4.99")
+        // 30 % needs the owner: refused, and the cart is as it was.
+        let before = await t.till.view()
+        #expect(await Self.failure { try await t.till.discountLine(1, DiscountRequest(percent: "30")) }?.code == "till.discount_needs_owner")
+        #expect(await Self.failure { try await t.till.discountSale(DiscountRequest(amount: "10.00")) }?.code == "till.discount_needs_owner")
+        #expect(await t.till.view() == before)
+        // Bad discounts: each refused with its reason, nothing changed.
+        for bad in [DiscountRequest(), DiscountRequest(amount: "1", percent: "1"), DiscountRequest(percent: "101"), DiscountRequest(percent: "0"),
+                    DiscountRequest(percent: "-5"), DiscountRequest(percent: "1.234"), DiscountRequest(percent: "abc"), DiscountRequest(amount: "-1.00"),
+                    DiscountRequest(amount: "0"), DiscountRequest(amount: "1e3")] {
+            #expect(await Self.failure { try await t.till.discountLine(2, bad) }?.code == "till.bad_discount", "\(bad)")
+        }
+        #expect(await Self.failure { try await t.till.discountLine(9, DiscountRequest(percent: "5")) }?.status == 404)
+        #expect(await t.till.view() == before)
+        // The owner's PIN: 30 % on the rice and ¥5.00 off the sale.
+        _ = try await t.till.unlockOwner(OwnerUnlockRequest(owner: StoreFixture.owner, pin: "8888"))
+        v = try await t.till.discountLine(1, DiscountRequest(percent: "30"))
+        #expect(v.lines[0].amount == "34.93")
+        #expect(await Self.failure { try await t.till.discountLine(2, DiscountRequest(amount: "3.51")) }?.code == "cart.discount_too_large")
+        v = try await t.till.discountSale(DiscountRequest(amount: "5.00"))
+        #expect(v.total == "33.43" && v.saleDiscount == "5.00")
+        // The sale discount is spread over the lines exactly.
+        let amounts = v.lines.map { Money(fen: Int64($0.amount.replacingOccurrences(of: ".", with: ""))!) }
+        #expect(amounts.reduce(0) { $0 + $1.minorUnits } == 3343)
+        // Removing discounts is always allowed.
+        await t.till.lockOwner()
+        v = try await t.till.discountSale(nil)
+        #expect(v.saleDiscount == nil && v.total == "38.43")
+        // The price the customer was shown is what is paid and recorded.
+        let done = try #require(try await t.till.tenderCash(CashTenderRequest(amount: "50")).done)
+        #expect(done.total == "38.43" && done.change == "11.57")
+        #expect(done.preview.contains("优惠") || done.preview.contains("折扣"), "\(done.preview)")
+        #expect(try t.ledger.xReport().discounts == 1497)
+    }
+}
