@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RuyiAPI
+import Synchronization
 
 /// Options every daemon command takes.
 struct ClientOptions: ParsableArguments {
@@ -186,7 +187,23 @@ struct CatalogImportCommand: ParsableCommand {
     @Argument var file: String
     func run() throws {
         guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
-        let client = options.client
+        // A big catalog takes a while: wait up to 10 minutes, and show ruyid's progress events meanwhile.
+        let client = APIClient(socketPath: options.client.socketPath, timeoutSeconds: 600)
+        let finished = Mutex(false)
+        if !options.json {
+            let follower = options.client
+            Thread.detachNewThread {
+                try? follower.follow("/v1/events", seconds: 600) { e in
+                    guard e.name == "import", !finished.withLock({ $0 }) else { return !finished.withLock { $0 } }
+                    let f = (try? JSONSerialization.jsonObject(with: Data(e.data.utf8))) as? [String: String] ?? [:]
+                    if f["state"] == "reading" {
+                        FileHandle.standardError.write(Data("  读取中 reading: \(f["rows"] ?? "?") 行 rows (\(f["percent"] ?? "?")%)\n".utf8))
+                    }
+                    return f["state"] != "done" && f["state"] != "refused"
+                }
+            }
+        }
+        defer { finished.withLock { $0 = true } }
         let reply: APIClient.Reply
         do {
             let source = ((file as NSString).lastPathComponent).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "file"

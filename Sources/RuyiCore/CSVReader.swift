@@ -24,6 +24,8 @@ public struct CSVReader: Sequence, IteratorProtocol {
 
     private let bytes: [UInt8]
     private var index: Int
+    /// Bytes read so far (for progress).
+    public var offset: Int { index }
     private var line = 1
     public private(set) var failure: Failure?
 

@@ -109,10 +109,11 @@ enum APIRoutes {
             do { buffer = try await req.collectBody(upTo: 256 * 1024 * 1024) } catch {
                 throw APIFailure(TillFailure(413, "api.body_too_large", Strings.text("api.body_too_large") + "（商品表上限 256 MB）"))
             }
-            let source = req.uri.queryParameters.get("source") ?? "api"
-            let response = try await run { try await d.till.importCatalog(csv: Array(buffer.readableBytesView), source: source) }
-            try? d.search.rebuild(from: d.ledger) // the new products are found at once
-            return response
+            let source = String((req.uri.queryParameters.get("source") ?? "api").prefix(200))
+            let owner: String
+            do { owner = try await d.till.requireOwnerRole() } catch let e as TillFailure { throw APIFailure(e) }
+            // Off the till and the event loop; the new products are found as soon as it answers.
+            return try await run { try await d.importer.run(csv: Array(buffer.readableBytesView), source: source, owner: owner) }
         }
         router.get("/v1/catalog/search") { req, _ in
             let q = req.uri.queryParameters.get("q") ?? ""
@@ -127,7 +128,7 @@ enum APIRoutes {
             let id = ctx.parameters.get("id") ?? ""
             let body = try await decode(PriceRequest.self, req, ctx, d)
             let response = try await run { try await d.till.changePrice(product: id, body) }
-            try? d.search.rebuild(from: d.ledger)
+            await d.importer.reindex()
             return response
         }
         router.get("/v1/cashiers") { _, _ in try await run { try await d.till.cashierList() } }

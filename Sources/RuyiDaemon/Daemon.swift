@@ -24,10 +24,12 @@ final class DaemonContext: Sendable {
     let testHooks: Bool
     let maxBodyBytes: Int
     let search: CatalogSearch
+    let importer: CatalogImporter
 
     init(till: TillSession, events: EventHub, ledger: Ledger, hub: ScannerHub?, worker: PrintWorker, terminalID: UUID, logger: Logger,
          testHooks: Bool, maxBodyBytes: Int, search: CatalogSearch) {
         self.till = till; self.events = events; self.ledger = ledger; self.hub = hub; self.worker = worker; self.search = search
+        importer = CatalogImporter(ledger: ledger, search: search, events: events, logger: logger)
         self.terminalID = terminalID; self.logger = logger; self.testHooks = testHooks; self.maxBodyBytes = maxBodyBytes
     }
 
@@ -170,6 +172,7 @@ public enum Daemon {
         services.append(.init(service: NotifierService(notifier: notifier, context: context, till: till, logger: log)))
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: log))
         try await group.run()
+        await context.importer.close()
         unlink(options.socket)
         log.notice("ruyid stopped cleanly")
     }

@@ -122,19 +122,4 @@ extension TillSession {
         }
         logger.notice("cashier deactivated", metadata: ["cashier": "\(id)", "by": "\(owner.id)"])
     }
-
-    /// A CSV catalog import (all or nothing): a bad row is reported with its line, and nothing is imported.
-    public func importCatalog(csv: [UInt8], source: String) throws(TillFailure) -> ImportView {
-        let owner = try requireOwner()
-        do {
-            let r = try ledger.importCatalog(csv: csv, source: source, by: owner.id)
-            logger.notice("catalog import", metadata: ["rows": "\(r.rows)", "imported": "\(r.imported)", "bad": "\(r.badRows.count)", "by": "\(owner.id)"])
-            return ImportView(rows: r.rows, imported: r.imported, committed: r.committed,
-                              badRows: r.badRows.map { ImportView.BadRow(line: $0.line, problems: $0.problems) })
-        } catch let e as LedgerError {
-            throw TillFailure(422, e.code, e.message)
-        } catch {
-            throw TillFailure(422, "catalog.invalid", "\(error)")
-        }
-    }
 }

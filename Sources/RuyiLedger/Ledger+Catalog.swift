@@ -75,7 +75,7 @@ extension Ledger {
                 while let record = reader.next() {
                     if record.fields.count == 1 && record.fields[0].isEmpty { continue }  // blank line
                     report.rows += 1
-                    if report.rows % 5000 == 0 { progress?(report.rows, 0, bytes.count) }
+                    if report.rows % 5000 == 0 { progress?(report.rows, reader.offset, bytes.count) }
                     switch CatalogCSV.product(record.fields, header: header, taxCategories: taxes) {
                     case let .failure(p):
                         report.badRows.append(.init(line: record.line, problems: p.messages))

@@ -105,4 +105,53 @@ import Testing
         #expect(texts.filter { $0.contains("Z 报表 第 1 期") }.count == 2)
         #expect(try run("status").status == 0)
     }
+
+    @Test func aBigImportShowsProgressAndTheTillKeepsScanningMeanwhile() throws {
+        let d = try DaemonUnderTest()
+        defer { d.stop() }
+        try #require(try d.start() != nil, "\(d.log)")
+        let ruyi = try BuiltProducts.executable("ruyi")
+        let env = ["RUYI_SOCKET": d.socket]
+        #expect(try ChildProcess.run(ruyi, ["signin", "c1", "--pin", "1234"], environment: env).status == 0)
+        // Only the owner imports.
+        var csv = "sku,name,price,barcodes,unit,tax_category,category\n"
+        for i in 0..<30_000 { csv += "p\(i),测试商品\(i),\(1 + i % 50).50,,piece,standard,杂货\n" }
+        let file = d.dir.file("big.csv")
+        try csv.write(toFile: file, atomically: true, encoding: .utf8)
+        var r = try ChildProcess.run(ruyi, ["catalog", "import", file], environment: env)
+        #expect(r.status == 1 && r.output.contains("auth.owner_required"), "\(r.output)")
+        #expect(try ChildProcess.run(ruyi, ["owner", "unlock", "boss", "--pin", "8888"], environment: env).status == 0)
+        let eventsOut = d.dir.file("events.out")
+        let follower = try ChildProcess(ruyi, ["events", "--json", "--seconds", "60"], environment: env, stdout: eventsOut, stderr: eventsOut + ".err")
+        usleep(300_000)
+        let out = d.dir.file("import.out")
+        let importer = try ChildProcess(ruyi, ["catalog", "import", file], environment: env, stdout: out, stderr: out + ".err")
+        // Scans go on while the import runs (they read beside it; the till is not held).
+        var scans = 0, during = 0
+        var status: Int32?
+        let end = Date().addingTimeInterval(60)
+        repeat {
+            let (code, _) = try d.call("POST", "/v1/till/scan", #"{"data":"6901234567892"}"#)
+            #expect(code == 200)
+            scans += 1
+            status = importer.wait(timeout: 0)
+            if status == nil { during += 1 }
+        } while status == nil && Date() < end
+        #expect(status == 0)
+        let text = ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "") + ((try? String(contentsOfFile: out + ".err", encoding: .utf8)) ?? "")
+        #expect(text.contains("imported 30000 of 30000 rows"), "\(text)")
+        #expect(text.contains("读取中 reading: 5000"), "progress lines: \(text)")
+        #expect(during > 0, "no scan was answered while the import ran (\(scans) scans)")
+        // In the event stream, a scan's line lands between the import's start and its end.
+        usleep(300_000)
+        follower.stop()
+        let stream = ((try? String(contentsOfFile: eventsOut, encoding: .utf8)) ?? "").split(separator: "\n")
+        let started = stream.firstIndex { $0.contains(#""event":"import""#) && $0.contains(#""state":"started""#) }
+        let done = stream.firstIndex { $0.contains(#""event":"import""#) && $0.contains(#""state":"done""#) }
+        let linesBetween = (started.flatMap { s in done.map { e in stream[s..<e].filter { $0.contains("line_added") }.count } }) ?? 0
+        #expect(linesBetween > 0, "no scan was handled during the import: \(stream.filter { $0.contains("import") })")
+        // The new products are found at once.
+        r = try ChildProcess.run(ruyi, ["products", "--search", "cssp"], environment: env)
+        #expect(r.status == 0 && r.output.contains("测试商品"), "\(r.output)")
+    }
 }
