@@ -200,8 +200,17 @@ public struct ScannerView: Codable, Hashable, Sendable {
 
 public struct DevicesView: Codable, Hashable, Sendable {
     public var scanners: [ScannerView]
+    /// The printer's state in plain words.
     public var printer: String
     public var receiptsWaiting: Int
+    /// `printer.ok`, `printer.paper_out`, …
+    public var printerCode: String = "printer.unknown"
+    /// The CUPS queue, or `spool` for the spool folder.
+    public var printerQueue: String = ""
+    /// CUPS' own words, for a technician.
+    public var printerDetail: String = ""
+    /// Jobs that failed or may not have printed (last 24 h): reprint them if the customer needs it.
+    public var needsAttention: Int = 0
     public init(scanners: [ScannerView], printer: String, receiptsWaiting: Int) {
         self.scanners = scanners; self.printer = printer; self.receiptsWaiting = receiptsWaiting
     }

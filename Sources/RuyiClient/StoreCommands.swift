@@ -173,7 +173,8 @@ struct DevicesCommand: ParsableCommand {
     func run() throws {
         let v = try options.call("GET", "/v1/devices", as: DevicesView.self)
         guard !options.json else { return }
-        print("打印机 printer: \(v.printer)" + (v.receiptsWaiting > 0 ? " · \(v.receiptsWaiting) 张小票等待打印" : ""))
+        print("打印机 printer: \(v.printer) [\(v.printerCode)] · \(v.printerQueue)" + (v.printerDetail.isEmpty ? "" : " · \(v.printerDetail)"))
+        if v.needsAttention > 0 { print("  \(v.needsAttention) 张小票可能没打出来：需要时请重打 (ruyi receipt reprint)") }
         if v.scanners.isEmpty { print("扫码枪 scanners: 没有插着的 none plugged in"); return }
         let nameWidth = max(8, v.scanners.map { displayWidth($0.name) }.max() ?? 0)
         let idWidth = max(8, v.scanners.map { displayWidth($0.identity) }.max() ?? 0)

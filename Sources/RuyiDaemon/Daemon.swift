@@ -73,7 +73,12 @@ final class DaemonContext: Sendable {
     func devices() async -> DevicesView {
         let scanners = (hub?.list() ?? []).map(Self.view)
         let print = await worker.status()
-        return DevicesView(scanners: scanners, printer: print?.message ?? "打印机状态未知", receiptsWaiting: print?.waiting ?? 0)
+        var v = DevicesView(scanners: scanners, printer: print?.message ?? "打印机状态未知", receiptsWaiting: print?.waiting ?? 0)
+        v.printerCode = print?.code ?? "printer.unknown"
+        v.printerQueue = print?.printer.printer ?? ""
+        v.printerDetail = print?.printer.detail ?? ""
+        v.needsAttention = print?.needsAttention ?? 0
+        return v
     }
 }
 
@@ -129,13 +134,7 @@ public enum Daemon {
             log.warning("no devices folder: printing with the built-in 80 mm profile", metadata: ["printer.profile": "\(c.printerProfile)"])
             profile = .generic80
         }
-        let target: any PrintTarget
-        if c.printerKind == "cups" {
-            let server = c.cupsServer.hasPrefix("/") ? CUPSServer.socket(c.cupsServer) : CUPSServer(host: String(c.cupsServer.split(separator: ":").first ?? ""), port: Int32(c.cupsServer.split(separator: ":").last.flatMap { Int32($0) } ?? 631))
-            target = CUPSTarget(client: CUPSClient(server: server), queue: c.printerQueue)
-        } else {
-            target = try SpoolFolderTarget(directory: c.spoolDir.isEmpty ? state.spoolPath : c.spoolDir)
-        }
+        let target = try await printTarget(c, state: state, log: Logger.module("printer", c, log))
         let worker = try PrintWorker(ledger: ledger, target: target, profile: profile)
         // 4. The till, and the catalog search index (name, pinyin initials, barcode).
         let search = CatalogSearch()
@@ -175,6 +174,36 @@ public enum Daemon {
         await context.importer.close()
         unlink(options.socket)
         log.notice("ruyid stopped cleanly")
+    }
+
+    /// Where receipts go. `spool`: the spool folder. `cups`: the configured queue (created for a USB receipt printer
+    /// that has none, if CUPS lets us); with no queue configured, the ESC/POS queue CUPS has, else `ruyi-receipt`, else
+    /// one made for a USB receipt printer found — and when there is none of those, the spool folder, with the reason
+    /// logged. A configured queue is kept even while CUPS does not answer yet (cupsd may start after us): jobs wait.
+    static func printTarget(_ c: DaemonConfig, state: StateDirectory, log: Logger) async throws -> any PrintTarget {
+        let spool = c.spoolDir.isEmpty ? state.spoolPath : c.spoolDir
+        guard c.printerKind == "cups" else { return try SpoolFolderTarget(directory: spool) }
+        let server: CUPSServer
+        if c.cupsServer.hasPrefix("/") {
+            server = .socket(c.cupsServer)
+        } else {
+            let parts = c.cupsServer.split(separator: ":")
+            server = CUPSServer(host: String(parts.first ?? "localhost"), port: parts.count > 1 ? Int32(parts[1]) ?? 631 : 631)
+        }
+        let client = CUPSClient(server: server)
+        let configured = c.printerQueue.isEmpty ? nil : c.printerQueue
+        // The USB probe only runs when no queue will do; bounded, so a start never waits long for it.
+        let (queue, reason) = await ReceiptPrinterSetup.resolve(client: client, configured: configured, probeSeconds: 2)
+        if let queue {
+            log.notice("receipt printer", metadata: ["queue": "\(queue)", "how": "\(reason)"])
+            return CUPSTarget(client: client, queue: queue)
+        }
+        if let configured {
+            log.warning("the configured printer queue is not usable yet; receipts wait for it", metadata: ["queue": "\(configured)", "why": "\(reason)"])
+            return CUPSTarget(client: client, queue: configured)
+        }
+        log.warning("no receipt printer in CUPS: receipts go to the spool folder", metadata: ["why": "\(reason)", "spool": "\(spool)"])
+        return try SpoolFolderTarget(directory: spool)
     }
 
     /// A socket file left by a killed ruyid is removed; one a running ruyid answers on is not (two daemons must not share a till).
