@@ -55,6 +55,7 @@ public enum Strings {
         "scanner.cannot_save_assignment": ("设置没有保存成功", "the assignment could not be saved"),
         "sale.nothing_to_return": ("这笔交易已经全部退过了", "everything on that receipt has been refunded already"),
         "cashier.not_yourself": ("不能停用自己的账号", "you cannot deactivate yourself"),
+        "till.bad_line": ("请给出商品或条码", "give a product or an unknown barcode"),
         "till.other_code": ("这个码不是商品码", "this code is not a product"),
     ]
 }

@@ -90,6 +90,28 @@ public struct ProductView: Codable, Hashable, Sendable {
     }
 }
 
+/// One product with what the owner checks: stock on hand, tax, and its price history.
+public struct ProductDetailView: Codable, Hashable, Sendable {
+    public struct PricePoint: Codable, Hashable, Sendable {
+        public var entry: Int64
+        public var price: String
+        public init(entry: Int64, price: String) { self.entry = entry; self.price = price }
+    }
+    public var product: ProductView
+    public var openPrice: Bool
+    public var taxCategory: String
+    public var category: String
+    /// Pieces, or grams for weighed goods; nil when stock is not tracked.
+    public var onHand: Int64?
+    public var lowStockThreshold: Int64?
+    public var priceHistory: [PricePoint]
+    public init(product: ProductView, openPrice: Bool, taxCategory: String, category: String, onHand: Int64?, lowStockThreshold: Int64?,
+                priceHistory: [PricePoint]) {
+        self.product = product; self.openPrice = openPrice; self.taxCategory = taxCategory; self.category = category
+        self.onHand = onHand; self.lowStockThreshold = lowStockThreshold; self.priceHistory = priceHistory
+    }
+}
+
 public struct ProductsView: Codable, Hashable, Sendable {
     public var products: [ProductView]
     public init(products: [ProductView]) { self.products = products }

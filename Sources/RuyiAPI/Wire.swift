@@ -144,6 +144,19 @@ public struct SessionView: Codable, Hashable, Sendable {
     public init(cashier: String, name: String, role: String) { self.cashier = cashier; self.name = name; self.role = role }
 }
 
+/// `POST /v1/till/lines`: a line by product (id or barcode: from a search, a button, a typed code), with a price for
+/// open-price goods; or an unknown barcode sold at an entered price (the owner completes the product later).
+public struct AddLineRequest: Codable, Hashable, Sendable {
+    public var product: String?
+    public var barcode: String?
+    public var quantity: String?
+    public var price: String?
+    public var name: String?
+    public init(product: String? = nil, barcode: String? = nil, quantity: String? = nil, price: String? = nil, name: String? = nil) {
+        self.product = product; self.barcode = barcode; self.quantity = quantity; self.price = price; self.name = name
+    }
+}
+
 /// `POST /v1/session/owner`: the owner's PIN, to unlock owner actions while a cashier is signed in.
 public struct OwnerUnlockRequest: Codable, Hashable, Sendable {
     public var owner: String

@@ -250,3 +250,35 @@ struct ReceiptVoidCommand: ParsableCommand {
         if !options.json { print("已作废 post-voided (ledger entry \(v.entry))") }
     }
 }
+
+struct AddCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add", abstract: "Add a product by id or barcode (a price for open-price goods), or sell an unknown barcode at a price.",
+        discussion: "ruyi add cola · ruyi add apple --qty 0.350 · ruyi add bag --price 0.30 · ruyi add --barcode 6900000000000 --price 5.00 --name 牙刷")
+    @OptionGroup var options: ClientOptions
+    @Argument(help: "A product id or barcode from the catalog.") var product: String?
+    @Option(help: "A barcode the catalog does not know (needs --price).") var barcode: String?
+    @Option(help: "Pieces, or kg for weighed goods (0.350).") var qty: String?
+    @Option(help: "The price (open-price goods, unknown barcodes).") var price: String?
+    @Option(help: "What it is (unknown barcodes).") var name: String?
+    func run() throws {
+        guard (product == nil) != (barcode == nil) else { throw ValidationError("give a product, or --barcode for an unknown code") }
+        let o = try options.call("POST", "/v1/till/lines", AddLineRequest(product: product, barcode: barcode, quantity: qty, price: price, name: name),
+                                 as: ScanOutcome.self)
+        if !options.json { print(o.message); printCart(o.cart) }
+    }
+}
+
+struct ProductCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "product", abstract: "One product: price, tax, stock on hand, price history.")
+    @OptionGroup var options: ClientOptions
+    @Argument(help: "A product id or barcode.") var product: String
+    func run() throws {
+        let v = try options.call("GET", "/v1/products/\(pathSegment(product))", as: ProductDetailView.self)
+        guard !options.json else { return }
+        print("\(v.product.name) (\(v.product.id)) · \(v.product.price)/\(v.product.unit)" + (v.openPrice ? " · 现场定价 open price" : "") + (v.product.active ? "" : " · 停售"))
+        print("条码 barcode \(v.product.barcode ?? "-") · 税 tax \(v.taxCategory) · 类别 \(v.category.isEmpty ? "-" : v.category)")
+        if let onHand = v.onHand { print("库存 on hand \(onHand)" + (v.lowStockThreshold.map { " · 下限 low at \($0)" } ?? "")) }
+        if v.priceHistory.count > 1 { print("价格记录 prices: " + v.priceHistory.map(\.price).joined(separator: " → ")) }
+    }
+}

@@ -33,6 +33,7 @@ enum APIRoutes {
         "POST /v1/till/discount", "DELETE /v1/till/discount",
         "GET /v1/cashiers", "POST /v1/cashiers/{id}/pin",
         "POST /v1/reports/x/print", "GET /v1/reports/z/{z}", "POST /v1/reports/z/{z}/print", "POST /v1/devices/printer/test",
+        "POST /v1/till/lines", "GET /v1/products/{id}",
     ]
 
     static func router(_ d: DaemonContext) -> Router<BasicRequestContext> {
@@ -66,6 +67,14 @@ enum APIRoutes {
         router.post("/v1/till/scan") { req, ctx in
             let body = try await decode(ScanRequest.self, req, ctx, d)
             return try await run { try await d.till.scan(bytes: Array(body.data.utf8)) }
+        }
+        router.post("/v1/till/lines") { req, ctx in
+            let body = try await decode(AddLineRequest.self, req, ctx, d)
+            return try await run { try await d.till.addLine(body) }
+        }
+        router.get("/v1/products/{id}") { _, ctx in
+            let id = ctx.parameters.get("id")?.removingPercentEncoding ?? ""
+            return try await run { try await d.till.productDetail(id) }
         }
         router.post("/v1/till/lines/{line}/quantity") { req, ctx in
             let line = try lineParameter(ctx)

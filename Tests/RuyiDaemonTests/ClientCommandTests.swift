@@ -153,5 +153,14 @@ import Testing
         // The new products are found at once.
         r = try ChildProcess.run(ruyi, ["products", "--search", "cssp"], environment: env)
         #expect(r.status == 0 && r.output.contains("测试商品"), "\(r.output)")
+        // …and sold by id, and shown.
+        r = try ChildProcess.run(ruyi, ["add", "p7", "--qty", "2"], environment: env)
+        #expect(r.status == 0 && r.output.contains("测试商品7") && r.output.contains("17.00"), "\(r.output)")
+        r = try ChildProcess.run(ruyi, ["add", "--barcode", "6900000000001", "--price", "5", "--name", "牙刷"], environment: env)
+        #expect(r.status == 0 && r.output.contains("牙刷"), "\(r.output)")
+        r = try ChildProcess.run(ruyi, ["product", "p7"], environment: env)
+        #expect(r.status == 0 && r.output.contains("8.50/件"), "\(r.output)")
+        r = try ChildProcess.run(ruyi, ["add"], environment: env)
+        #expect(r.status != 0)
     }
 }

@@ -122,4 +122,33 @@ import Testing
         #expect(done.preview.contains("优惠") || done.preview.contains("折扣"), "\(done.preview)")
         #expect(try t.ledger.xReport().discounts == 1497)
     }
+
+    @Test func linesByProductIdOpenPriceGoodsAndUnknownBarcodesSoldAtAnEnteredPrice() async throws {
+        let t = try Self.till()
+        _ = try await t.till.signIn(SignInRequest(cashier: StoreFixture.cashier, pin: "1234"))
+        #expect(try await t.till.addLine(AddLineRequest(product: "cola")).line?.amount == "3.50")
+        #expect(try await t.till.addLine(AddLineRequest(product: "16901234567899")).line?.quantity == "24", "a case barcode adds its pack")
+        #expect(try await t.till.addLine(AddLineRequest(product: "apple", quantity: "0.350")).line?.amount == "4.48")
+        #expect(await Self.failure { try await t.till.addLine(AddLineRequest(product: "apple")) }?.field == "quantity", "weighed goods need a weight")
+        #expect(await Self.failure { try await t.till.addLine(AddLineRequest(product: "bag")) }?.code == "cart.price_required")
+        #expect(try await t.till.addLine(AddLineRequest(product: "bag", price: "0.30")).line?.amount == "0.30")
+        #expect(await Self.failure { try await t.till.addLine(AddLineRequest(product: "cola", price: "1.00")) }?.code == "cart.price_override_not_allowed")
+        let before = await t.till.view()
+        for (bad, code) in [(AddLineRequest(), "till.bad_line"), (AddLineRequest(product: "cola", barcode: "1"), "till.bad_line"),
+                            (AddLineRequest(product: "nothing"), "stock.unknown_product"), (AddLineRequest(product: "bag", price: "-1"), "till.bad_amount"),
+                            (AddLineRequest(product: "bag", price: "999999"), "till.amount_too_large"), (AddLineRequest(barcode: "6900000000001"), "till.bad_amount"),
+                            (AddLineRequest(barcode: "6901234567892", price: "3.00"), "till.not_allowed"),
+                            (AddLineRequest(barcode: "69 01", price: "3.00"), "till.misread"), (AddLineRequest(product: "cola", quantity: "0"), "till.bad_quantity")] {
+            #expect(await Self.failure { try await t.till.addLine(bad) }?.code == code, "\(bad)")
+        }
+        #expect(await t.till.view() == before, "nothing changed by the refusals")
+        // An unknown barcode sold at an entered price; the owner finds it among the pending products after the sale.
+        let unknown = try await t.till.addLine(AddLineRequest(barcode: "6900000000001", price: "5.00", name: "牙刷"))
+        #expect(unknown.line?.name == "牙刷" && unknown.cart.total == "97.28")
+        #expect(try await t.till.tenderCash(CashTenderRequest(amount: "100")).done?.change == "2.72")
+        #expect(try t.ledger.pendingProducts().map(\.barcode) == ["6900000000001"])
+        let detail = try await t.till.productDetail("6901234567892")
+        #expect(detail.product.id == "cola" && detail.onHand == -25 && detail.priceHistory.count == 1, "\(detail)")
+        #expect(await Self.failure { try await t.till.productDetail("nothing") }?.status == 404)
+    }
 }

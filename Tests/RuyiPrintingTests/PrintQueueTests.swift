@@ -41,12 +41,13 @@ final class PrintRig: @unchecked Sendable {
         return try ReceiptComposer(profile: .generic80).escpos(try ReceiptDocument.thawed(job.document), reprint: reprint).bytes
     }
 
-    /// Steps the worker until no job is open, at most `timeout` seconds.
-    func drain(timeout: Double = 30) async throws {
+    /// Steps the worker until no job is open, at most `timeout` seconds (generous: with the whole suite running on two
+    /// cores beside several private cupsd, a job has been seen to take over 30 s to complete).
+    func drain(timeout: Double = 60) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         while try !ledger.openPrintJobs().isEmpty {
             guard Date() < deadline else {
-                Issue.record("print queue not drained within \(timeout) s: \(try ledger.openPrintJobs().map(\.state)) — cupsd: \(rig.cups.log().suffix(600))")
+                Issue.record("print queue not drained within \(timeout) s: \(try ledger.openPrintJobs().map(\.state)) — cupsd: \(rig.cups.log().suffix(3000))")
                 return
             }
             if await !worker.step() { try await Task.sleep(for: .milliseconds(100)) }
