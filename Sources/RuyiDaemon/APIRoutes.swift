@@ -122,11 +122,12 @@ enum APIRoutes {
             let owner: String
             do { owner = try await d.till.requireOwnerRole() } catch let e as TillFailure { throw APIFailure(e) }
             // Off the till and the event loop; the new products are found as soon as it answers.
-            return try await run { try await d.importer.run(csv: Array(buffer.readableBytesView), source: source, owner: owner) }
+            return try await run { try await d.importer.start(csv: Array(buffer.readableBytesView), source: source, owner: owner) }
         }
         router.get("/v1/catalog/search") { req, _ in
             let q = req.uri.queryParameters.get("q") ?? ""
             guard !q.isEmpty, q.count <= 100 else { throw APIFailure(TillFailure(400, "catalog.bad_query", field: "q")) }
+            guard d.search.isReady else { throw APIFailure(TillFailure(503, "catalog.search_warming")) }
             let found = d.search.search(q).map { e in
                 ProductView(id: e.product.id.rawValue, name: e.product.name, price: e.product.price.formatted,
                             unit: e.product.unit == .kilogram ? "kg" : "件", barcode: e.product.barcode, initials: e.initials, active: e.product.active)

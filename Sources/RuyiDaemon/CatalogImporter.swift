@@ -3,6 +3,7 @@ import Logging
 import RuyiAPI
 import RuyiLedger
 import RuyiSystem
+import Synchronization
 
 /// Runs catalog imports and search re-indexing on a thread of its own: a 100,000-row import takes seconds, and must
 /// hold neither the till (scans keep coming: their lookups read the ledger beside the import) nor the API's event loop.
@@ -14,7 +15,9 @@ actor CatalogImporter {
     private let search: CatalogSearch
     private let events: EventHub
     private let logger: Logger
-    private var running = false
+    /// Set while an import runs, checked before joining the actor's queue: a second import is refused at once, not
+    /// left waiting behind the first.
+    private nonisolated let busy = Mutex(false)
 
     init(ledger: Ledger, search: CatalogSearch, events: EventHub, logger: Logger) {
         executor = DedicatedThreadExecutor(name: "ruyi-import")
@@ -26,10 +29,17 @@ actor CatalogImporter {
     }
 
     /// Imports a CSV for `owner` (already checked by the till), all or nothing, then re-indexes the search.
-    func run(csv: [UInt8], source: String, owner: String) throws(TillFailure) -> ImportView {
-        guard !running else { throw TillFailure(409, "catalog.import_running") }
-        running = true
-        defer { running = false }
+    nonisolated func start(csv: [UInt8], source: String, owner: String) async throws(TillFailure) -> ImportView {
+        guard busy.withLock({ running in
+            if running { return false }
+            running = true
+            return true
+        }) else { throw TillFailure(409, "catalog.import_running") }
+        defer { busy.withLock { $0 = false } }
+        return try await run(csv: csv, source: source, owner: owner)
+    }
+
+    private func run(csv: [UInt8], source: String, owner: String) throws(TillFailure) -> ImportView {
         let events = events
         let started = Date()
         events.publish(name: "import", ["state": "started", "source": source, "bytes": "\(csv.count)"])

@@ -17,8 +17,9 @@ enum PinyinInitials {
         (0xC8BB, "r"), (0xC8F6, "s"), (0xCBFA, "t"), (0xCDDA, "w"), (0xCEF4, "x"), (0xD1B9, "y"), (0xD4D1, "z"),
     ]
 
-    /// The initials of `text`, through one iconv conversion to GB18030 (a superset of GB2312).
-    static func of(_ text: String, converter: iconv_t) -> String {
+    /// The initials of `text`, through iconv to GB18030 (a superset of GB2312). `cache` keeps each character's initial
+    /// (a catalog uses a few thousand distinct characters over and over: 100,000 names cost a few thousand conversions).
+    static func of(_ text: String, converter: iconv_t, cache: inout [Unicode.Scalar: Character?]) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
             if scalar.isASCII {
@@ -26,12 +27,24 @@ enum PinyinInitials {
                 if c.isLetter || c.isNumber { out.append(Character(c.lowercased())) }
                 continue
             }
-            guard scalar.properties.isIdeographic, let code = gb(scalar, converter), code >= 0xB0A1, code <= 0xD7F9 else { continue }
-            var letter: Character = "a"
-            for (start, l) in boundaries where code >= start { letter = l }
-            out.append(letter)
+            if let known = cache[scalar] {
+                if let known { out.append(known) }
+                continue
+            }
+            var letter: Character?
+            if scalar.properties.isIdeographic, let code = gb(scalar, converter), code >= 0xB0A1, code <= 0xD7F9 {
+                letter = "a"
+                for (start, l) in boundaries where code >= start { letter = l }
+            }
+            cache[scalar] = .some(letter)
+            if let letter { out.append(letter) }
         }
         return out
+    }
+
+    static func of(_ text: String, converter: iconv_t) -> String {
+        var cache: [Unicode.Scalar: Character?] = [:]
+        return of(text, converter: converter, cache: &cache)
     }
 
     private static func gb(_ scalar: Unicode.Scalar, _ cd: iconv_t) -> UInt16? {
@@ -59,8 +72,10 @@ enum PinyinInitials {
 final class CatalogSearch: @unchecked Sendable {
     struct Entry: Sendable {
         let product: CatalogEntry
-        let lowerName: String
+        /// The name lower-cased, only when that differs from it (most Chinese names do not): one string less each.
+        let lowered: String?
         let initials: String
+        var lowerName: String { lowered ?? product.name }
     }
 
     private let lock = NSLock()
@@ -71,13 +86,25 @@ final class CatalogSearch: @unchecked Sendable {
             throw DaemonError("iconv cannot convert to GB18030 on this system")
         }
         defer { iconv_close(cd) }
-        let built = try ledger.catalogEntries().map { p in
-            Entry(product: p, lowerName: p.name.lowercased(), initials: PinyinInitials.of(p.name, converter: cd))
+        var cache: [Unicode.Scalar: Character?] = [:]
+        var built: [Entry] = []
+        built.reserveCapacity((try? ledger.productCount()) ?? 0)
+        try ledger.forEachCatalogEntry { p in
+            let lower = p.name.lowercased()
+            built.append(Entry(product: p, lowered: lower == p.name ? nil : lower, initials: PinyinInitials.of(p.name, converter: cd, cache: &cache)))
         }
         lock.lock()
         entries = built
+        built_ = true
         lock.unlock()
+        // The old index and the read's transient buffers are free now: give the pages back, so the till's resident
+        // memory is what it uses.
+        _ = mallocTrim(0)
     }
+
+    private var built_ = false
+    /// False until the first build is done (it runs after READY, so a cold start never waits for it).
+    var isReady: Bool { lock.lock(); defer { lock.unlock() }; return built_ }
 
     var count: Int { lock.lock(); defer { lock.unlock() }; return entries.count }
 
@@ -101,3 +128,8 @@ final class CatalogSearch: @unchecked Sendable {
         return ranked.sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1.product.name < $1.1.product.name }.prefix(limit).map(\.1)
     }
 }
+
+/// glibc's `malloc_trim` (not in Swift's Glibc module): returns free heap pages to the kernel.
+@_silgen_name("malloc_trim")
+private func mallocTrim(_ pad: Int) -> Int32
+

@@ -108,8 +108,17 @@ public enum Daemon {
         log.notice("ruyid starting", metadata: ["version": "\(version)", "state": "\(state.path)", "socket": "\(options.socket)",
                                                 "config": "\(options.configFile ?? "(embedded defaults)")"])
 
+        // Start-up phases in ms, logged with READY (where the cold start goes).
+        var phases: [String] = []
+        var mark = monotonicNanoseconds()
+        func phase(_ name: String) {
+            let now = monotonicNanoseconds()
+            phases.append("\(name)=\((now - mark) / 1_000_000)")
+            mark = now
+        }
         // 1. The ledger (opened and migrated before anything else; closed last).
         let ledger = try Ledger(path: state.ledgerPath, options: Ledger.Options())
+        phase("ledger")
         // 2. Devices: libusb and the scanners (a terminal without USB still sells: typed codes work).
         var usb: USBContext?
         var hub: ScannerHub?
@@ -126,6 +135,7 @@ public enum Daemon {
                 log.error("scanners are off: typed codes still sell", metadata: ["error": "\(error)"])
             }
         }
+        phase("scanners")
         // 3. Printing: the durable queue's worker and its printer.
         let profile: PrinterProfile
         if let dir = devicesDir {
@@ -137,8 +147,9 @@ public enum Daemon {
         let target = try await printTarget(c, state: state, log: Logger.module("printer", c, log))
         let worker = try PrintWorker(ledger: ledger, target: target, profile: profile)
         // 4. The till, and the catalog search index (name, pinyin initials, barcode).
+        phase("printer")
+        // The search index is built after READY, on the importer's thread (100,000 products take a few hundred ms).
         let search = CatalogSearch()
-        try search.rebuild(from: ledger)
         let events = EventHub()
         let till = try TillSession(ledger: ledger, journalPath: state.cartJournalPath, maxTender: Money(fen: Int64(c.maxTenderYuan) * 100),
                                    store: StoreReceiptInfo(storeName: c.storeName, headerLines: [c.storeAddress, c.storePhone].filter { !$0.isEmpty }),
@@ -150,6 +161,8 @@ public enum Daemon {
         let context = DaemonContext(till: till, events: events, ledger: ledger, hub: hub, worker: worker, terminalID: terminalID,
                                     logger: Logger.module("api", c, log), testHooks: options.testHooks, maxBodyBytes: c.maxBodyKB * 1024,
                                     search: search)
+        phase("till")
+        let startup = phases.joined(separator: " ")
         // 5. The API on its Unix socket; READY=1 once it is bound (the ledger is open and migrated by then).
         try prepareSocket(options.socket)
         let socketGroup = c.socketGroup
@@ -160,17 +173,19 @@ public enum Daemon {
             chmod(options.socket, 0o660)
             if !socketGroup.isEmpty, let g = getgrnam(socketGroup) { chown(options.socket, UInt32.max, g.pointee.gr_gid) }
             notifier?.notify("READY=1\nSTATUS=\(await context.status().summary)")
-            readyLog.notice("ruyid ready", metadata: ["socket": "\(options.socket)"])
+            readyLog.notice("ruyid ready", metadata: ["socket": "\(options.socket)", "startup_ms": "\(startup)"])
         }, logger: Logger.module("api", c, log))
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: LedgerService(ledger: ledger, logger: log))]
         if let usb { services.append(.init(service: usb)) }
         if let hub { services.append(.init(service: hub)); services.append(.init(service: ScanRouter(hub: hub, till: till, events: events, logger: log))) }
-        services.append(.init(service: PrintService(worker: worker)))
+        services.append(.init(service: PrintService(worker: worker, events: events)))
         services.append(.init(service: app))
         services.append(.init(service: NotifierService(notifier: notifier, context: context, till: till, logger: log)))
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: log))
+        let indexing = Task { await context.importer.reindex() }
         try await group.run()
+        indexing.cancel()
         await context.importer.close()
         unlink(options.socket)
         log.notice("ruyid stopped cleanly")
@@ -244,16 +259,28 @@ struct LedgerService: Service {
     }
 }
 
-/// The print worker as a service.
+/// The print worker as a service; the printer's state changes go out as `printer` events (paper out, offline, back).
 struct PrintService: Service {
     let worker: PrintWorker
+    let events: EventHub
     func run() async throws {
         // The worker prints until its task is cancelled: cancel it when shutdown begins (a receipt being sent is
         // resolved on the next start, never lost).
         let task = Task { await worker.run() }
+        let forward = Task { [events, worker] in
+            var last: (String, Int, Int)?
+            for await s in worker.statusUpdates {
+                let now = (s.code, s.waiting, s.needsAttention)
+                if let last, last == now { continue }
+                last = now
+                events.publish(name: "printer", ["code": s.code, "message": s.message, "waiting": "\(s.waiting)",
+                                                 "needs_attention": "\(s.needsAttention)", "printer": s.printer.printer])
+            }
+        }
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler { await task.value } onGracefulShutdown: { task.cancel() }
         } onCancel: { task.cancel() }
+        forward.cancel()
         await worker.close()
     }
 }

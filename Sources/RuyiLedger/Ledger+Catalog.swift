@@ -215,13 +215,21 @@ public struct CatalogEntry: Hashable, Sendable {
 extension Ledger {
     /// Every product, for the in-memory search index (name, pinyin initials, barcode). One read; ~100k rows in a few hundred ms.
     public func catalogEntries() throws -> [CatalogEntry] {
+        var all: [CatalogEntry] = []
+        try forEachCatalogEntry { all.append($0) }
+        return all
+    }
+
+    /// Every product, one at a time from a cursor: the index is built without holding all rows twice.
+    public func forEachCatalogEntry(_ body: (CatalogEntry) throws -> Void) throws {
         try pool.read { db in
-            try Row.fetchAll(db, sql: """
+            let rows = try Row.fetchCursor(db, sql: """
                 SELECT p.id, p.name, p.price, p.unit, p.active, (SELECT b.code FROM barcode b WHERE b.product_id = p.id ORDER BY b.pack_quantity, b.code LIMIT 1)
                 FROM product p ORDER BY p.id
-                """).map { row in
-                CatalogEntry(id: ProductID(row[0] as String), name: row[1], price: Money(fen: row[2]),
-                             unit: SaleUnit(rawValue: row[3]) ?? .piece, barcode: row[5], active: row[4])
+                """)
+            while let row = try rows.next() {
+                try body(CatalogEntry(id: ProductID(row[0] as String), name: row[1], price: Money(fen: row[2]),
+                                      unit: SaleUnit(rawValue: row[3]) ?? .piece, barcode: row[5], active: row[4]))
             }
         }
     }

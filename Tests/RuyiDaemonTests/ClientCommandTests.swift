@@ -126,6 +126,15 @@ import Testing
         usleep(300_000)
         let out = d.dir.file("import.out")
         let importer = try ChildProcess(ruyi, ["catalog", "import", file], environment: env, stdout: out, stderr: out + ".err")
+        // A second import while the first runs is refused at once (not queued behind it).
+        let seenStart = Date().addingTimeInterval(20)
+        while Date() < seenStart, !((try? String(contentsOfFile: eventsOut, encoding: .utf8)) ?? "").contains(#""state":"started""#) { usleep(20_000) }
+        let second = try d.client.send("POST", "/v1/catalog/import?source=second.csv", body: Data("sku,name,price\nx1,再来一个,1.00\n".utf8))
+        let firstDone = ((try? String(contentsOfFile: eventsOut, encoding: .utf8)) ?? "").contains(#""state":"done""#)
+        if !firstDone {
+            #expect(second.status == 409 && String(decoding: second.body, as: UTF8.self).contains("catalog.import_running"),
+                    "\(second.status) \(String(decoding: second.body, as: UTF8.self))")
+        }
         // Scans go on while the import runs (they read beside it; the till is not held).
         var scans = 0, during = 0
         var status: Int32?

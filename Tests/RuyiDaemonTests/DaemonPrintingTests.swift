@@ -50,6 +50,11 @@ import Testing
         defer { d.stop() }
         try #require(try d.start(extra: ["--config", try config(d, cups: cups, queue: "receipt")]) != nil, "\(d.log)")
         #expect(d.log.contains("receipt printer") && d.log.contains("receipt"), "\(d.log)")
+        let eventsOut = d.dir.file("events.out")
+        let follower = try ChildProcess(try BuiltProducts.executable("ruyi"), ["events", "--json", "--seconds", "60"],
+                                        environment: ["RUYI_SOCKET": d.socket], stdout: eventsOut, stderr: eventsOut + ".err")
+        defer { follower.stop() }
+        usleep(300_000)
         _ = try d.call("POST", "/v1/session", #"{"cashier":"c1","pin":"1234"}"#)
         #expect(try d.call("POST", "/v1/till/scan", #"{"data":"6901234567892"}"#).0 == 200)
         let (status, tender) = try d.call("POST", "/v1/till/tender/cash", #"{"amount":"10"}"#)
@@ -83,6 +88,10 @@ import Testing
         } while Date() < end
         #expect(devices["printer_queue"] as? String == "receipt" && devices["printer_code"] as? String == "printer.ok"
                 && devices["receipts_waiting"] as? Int == 0, "\(devices)")
+        // The printer's state went out as events: a receipt waiting, then none.
+        let printerEvents = ((try? String(contentsOfFile: eventsOut, encoding: .utf8)) ?? "").split(separator: "\n").filter { $0.contains(#""event":"printer""#) }
+        let waiting = printerEvents.firstIndex { $0.contains(#""waiting":"1""#) }
+        #expect(waiting != nil && printerEvents[(waiting ?? 0)...].contains { $0.contains(#""waiting":"0""#) && $0.contains("printer.ok") }, "\(printerEvents)")
     }
 
     @Test func withNoQueueConfiguredTheRuyiReceiptQueueIsFoundAndWithNoneTheSpoolFolder() throws {
