@@ -51,17 +51,10 @@ extension TillSession {
             default:
                 throw TillFailure(400, "till.bad_line", "请给出商品（product）或没登记的条码（barcode）中的一个")
             }
-        } catch let e as TillFailure {
-            throw e
-        } catch let e as CartError {
-            throw TillFailure.cart(e)
         } catch {
-            throw TillFailure(500, "api.internal")
+            throw TillFailure.adding(error)
         }
-        journal()
-        let v = view()
-        events.publish(name: "cart", ["change": "line_added", "line": "\(line.id)"])
-        return ScanOutcome(outcome: "line_added", message: Strings.text("till.line_added") + "：\(line.name)", line: v.lines.first { $0.line == line.id }, cart: v)
+        return lineAdded(line)
     }
 
     public func productDetail(_ key: String) throws(TillFailure) -> ProductDetailView {

@@ -22,6 +22,15 @@ public struct TillFailure: Error, Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { "\(code): \(message)" }
 
+    /// What adding a line threw, as the API says it: our own refusals as they are, the cart's in its words.
+    static func adding(_ error: any Error) -> TillFailure {
+        switch error {
+        case let e as TillFailure: e
+        case let e as CartError: .cart(e)
+        default: TillFailure(500, "api.internal")
+        }
+    }
+
     static func cart(_ e: CartError) -> TillFailure {
         switch e {
         case .unknownLine, .lineVoided: TillFailure(404, e.code, Strings.text("till.no_such_line") + "（\(e.description)）")
@@ -226,18 +235,19 @@ public actor TillSession {
                 events.publish(name: "scan", ["outcome": "unknown_code", "code": result.text])
                 throw TillFailure(404, "till.unknown_code")
             }
-        } catch let e as TillFailure {
-            throw e
-        } catch let e as CartError {
-            throw TillFailure.cart(e)
         } catch {
-            throw TillFailure(500, "api.internal")
+            throw TillFailure.adding(error)
         }
+        return lineAdded(line)
+    }
+
+    /// After a line is added: journaled, announced, and the answer with the line and the whole cart.
+    func lineAdded(_ line: CartLine) -> ScanOutcome {
         journal()
         let v = view()
-        let lv = v.lines.first { $0.line == line.id }
         events.publish(name: "cart", ["change": "line_added", "line": "\(line.id)"])
-        return ScanOutcome(outcome: "line_added", message: Strings.text("till.line_added") + "：\(line.name)", line: lv, cart: v)
+        return ScanOutcome(outcome: "line_added", message: Strings.text("till.line_added") + "：\(line.name)",
+                           line: v.lines.first { $0.line == line.id }, cart: v)
     }
 
     private func add(key: String, barcode: String, quantity: Quantity?) throws -> CartLine {
