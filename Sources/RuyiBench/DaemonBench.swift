@@ -101,6 +101,7 @@ struct DaemonBench: BenchArea {
         }
         let apiSalesPerSecond = Double(sales) / (Double(SystemFacts.now() - t) / 1e9)
         let busyRSS = rssMB(pid)
+        let busyAnon = rssMB(pid, field: "RssAnon"), busyFile = rssMB(pid, field: "RssFile")
 
         // The same sales in-process (the ledger's own rate on this disk), on the copy.
         let copy = try Ledger(path: dir + "/copy.sqlite")
@@ -117,12 +118,13 @@ struct DaemonBench: BenchArea {
         f.add("api_floor_p99_us", format(pct(floor, 99), 0), note: "GET /v1/status round trip on the same connection: the socket + HTTP floor")
         f.add("api_sales_per_second", format(apiSalesPerSecond, 1), note: "5 scans + cash tender + durable commit, through the API")
         f.add("inprocess_sales_per_second", format(inProcess, 1), note: "the same sales committed by Ledger.commitSale in-process")
-        f.add("rss_mb", format(busyRSS, 1), note: "ruyid's resident memory after the run; target < 60 MB; right after READY: \(format(idleRSS, 1)) MB")
+        f.add("rss_mb", format(busyRSS, 1), note: "ruyid's resident memory after the run; target < 60 MB; right after READY: \(format(idleRSS, 1)) MB; "
+              + "of it heap \(format(busyAnon, 1)) MB + mapped code and files \(format(busyFile, 1)) MB")
     }
 
-    static func rssMB(_ pid: pid_t) -> Double {
+    static func rssMB(_ pid: pid_t, field: String = "VmRSS") -> Double {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
               let kb = line.split(separator: " ").compactMap({ Double($0) }).first else { return -1 }
         return kb / 1024
     }
