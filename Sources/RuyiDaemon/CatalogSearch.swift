@@ -1,3 +1,4 @@
+import CGlibcExtras
 import Foundation
 import Glibc
 import RuyiCore
@@ -99,7 +100,7 @@ final class CatalogSearch: @unchecked Sendable {
         lock.unlock()
         // The old index and the read's transient buffers are free now: give the pages back, so the till's resident
         // memory is what it uses.
-        _ = mallocTrim(0)
+        _ = malloc_trim(0)
     }
 
     private var built_ = false
@@ -128,8 +129,3 @@ final class CatalogSearch: @unchecked Sendable {
         return ranked.sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1.product.name < $1.1.product.name }.prefix(limit).map(\.1)
     }
 }
-
-/// glibc's `malloc_trim` (not in Swift's Glibc module): returns free heap pages to the kernel.
-@_silgen_name("malloc_trim")
-private func mallocTrim(_ pad: Int) -> Int32
-
