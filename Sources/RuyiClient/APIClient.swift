@@ -77,30 +77,34 @@ public struct APIClient: Sendable {
         return range.upperBound - response.startIndex + n
     }
 
+    /// Where the headers end (the index of their blank line's CR LF CR LF), once they are all in.
+    static func headerEnd(_ bytes: [UInt8]) -> Int? {
+        bytes.indices.dropLast(3).first { bytes[$0] == 13 && bytes[$0 + 1] == 10 && bytes[$0 + 2] == 13 && bytes[$0 + 3] == 10 }
+    }
+
+    /// Takes every whole chunk off the front of a chunked body; `ended` once the last (zero-size) chunk came.
+    /// Incomplete chunks stay in `raw` for the next bytes.
+    static func dechunk(_ raw: inout [UInt8]) -> (data: [UInt8], ended: Bool) {
+        var data: [UInt8] = []
+        while let lineEnd = raw.indices.dropLast().first(where: { raw[$0] == 13 && raw[$0 + 1] == 10 }),
+              let size = Int(String(decoding: raw[..<lineEnd], as: UTF8.self).split(separator: ";").first ?? "", radix: 16) {
+            if size == 0 { return (data, true) }
+            guard raw.count >= lineEnd + 2 + size + 2 else { break }
+            data += raw[(lineEnd + 2)..<(lineEnd + 2 + size)]
+            raw.removeFirst(lineEnd + 2 + size + 2)
+        }
+        return (data, false)
+    }
+
     static func parse(_ response: Data) throws -> Reply {
         let bytes = [UInt8](response)
-        guard let headerEnd = bytes.indices.dropLast(3).first(where: { bytes[$0] == 13 && bytes[$0 + 1] == 10 && bytes[$0 + 2] == 13 && bytes[$0 + 3] == 10 }) else {
-            throw Failure(description: "ruyid's answer is not HTTP")
-        }
+        guard let headerEnd = headerEnd(bytes) else { throw Failure(description: "ruyid's answer is not HTTP") }
         let head = String(decoding: bytes[..<headerEnd], as: UTF8.self).split(separator: "\r\n")
         let statusParts = head.first?.split(separator: " ") ?? []
         guard statusParts.count >= 2, let status = Int(statusParts[1]) else { throw Failure(description: "ruyid's answer has no status") }
         let chunked = head.contains { $0.lowercased().hasPrefix("transfer-encoding:") && $0.lowercased().contains("chunked") }
         var body = Array(bytes[(headerEnd + 4)...])
-        if chunked {
-            var decoded: [UInt8] = []
-            var i = 0
-            while i < body.count {
-                guard let lineEnd = body[i...].indices.dropLast().first(where: { body[$0] == 13 && body[$0 + 1] == 10 }),
-                      let size = Int(String(decoding: body[i..<lineEnd], as: UTF8.self).split(separator: ";").first ?? "", radix: 16) else { break }
-                if size == 0 { break }
-                let start = lineEnd + 2
-                guard start + size <= body.count else { break }
-                decoded += body[start..<(start + size)]
-                i = start + size + 2
-            }
-            body = decoded
-        }
+        if chunked { body = dechunk(&body).data }
         return Reply(status: status, body: Data(body))
     }
 }
@@ -181,7 +185,7 @@ extension APIClient {
             if n <= 0 { return } // ruyid closed the stream (it is stopping)
             raw += chunk[0..<n]
             if !headersDone {
-                guard let end = raw.indices.dropLast(3).first(where: { raw[$0] == 13 && raw[$0 + 1] == 10 && raw[$0 + 2] == 13 && raw[$0 + 3] == 10 }) else { continue }
+                guard let end = Self.headerEnd(raw) else { continue }
                 let head = String(decoding: raw[..<end], as: UTF8.self).lowercased()
                 let status = head.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
                 guard status == 200 else { throw Failure(description: "ruyid refused the event stream (HTTP \(status))") }
@@ -189,14 +193,11 @@ extension APIClient {
                 raw.removeFirst(end + 4)
                 headersDone = true
             }
+            var ended = false
             if chunked {
-                while let lineEnd = raw.indices.dropLast().first(where: { raw[$0] == 13 && raw[$0 + 1] == 10 }),
-                      let size = Int(String(decoding: raw[..<lineEnd], as: UTF8.self).split(separator: ";").first ?? "", radix: 16) {
-                    if size == 0 { return }
-                    guard raw.count >= lineEnd + 2 + size + 2 else { break }
-                    text += raw[(lineEnd + 2)..<(lineEnd + 2 + size)]
-                    raw.removeFirst(lineEnd + 2 + size + 2)
-                }
+                let (data, last) = Self.dechunk(&raw)
+                text += data
+                ended = last
             } else {
                 text += raw
                 raw.removeAll()
@@ -219,6 +220,7 @@ extension APIClient {
                 }
                 if any && !handle(event) { return }
             }
+            if ended { return } // the stream's last chunk: ruyid is stopping
         }
     }
 }

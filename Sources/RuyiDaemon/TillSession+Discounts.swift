@@ -2,6 +2,8 @@ import Foundation
 import RuyiAPI
 import RuyiCore
 import RuyiLedger
+import RuyiPrinting
+import RuyiReceipts
 
 /// What the store allows at the till without the owner.
 public struct TillPolicy: Sendable, Hashable {
@@ -79,7 +81,7 @@ extension TillSession {
         if (asked.high, asked.low) <= (allowed.high, allowed.low) { return cashier.id }
         do { return try requireOwner().id } catch {
             throw TillFailure(403, "till.discount_needs_owner",
-                              Strings.text("till.discount_needs_owner") + "（收银员最多 \(Self.percentText(limit))）")
+                              Strings.text("till.discount_needs_owner") + "（收银员最多 \(SaleReceipt.percent(limit))）")
         }
     }
 
@@ -112,11 +114,7 @@ extension TillSession {
     static func discountText(_ d: Discount) -> String {
         switch d {
         case .amount(let m): m.formatted
-        case .percent(let bp): percentText(bp)
+        case .percent(let bp): SaleReceipt.percent(bp)
         }
-    }
-
-    static func percentText(_ bp: Int64) -> String {
-        bp % 100 == 0 ? "\(bp / 100)%" : bp % 10 == 0 ? "\(bp / 100).\(bp % 100 / 10)%" : "\(bp / 100).\(bp % 100 < 10 ? "0" : "")\(bp % 100)%"
     }
 }

@@ -125,14 +125,14 @@ public actor TillSession {
     public func view() -> CartView {
         // One pass of the line arithmetic for both the lines and the totals: this runs on every scan.
         let computed = try? cart.soldLines()
-        let amounts = Dictionary(uniqueKeysWithValues: (computed ?? []).map { ($0.line.id, $0.amount) })
+        let sold = Dictionary(uniqueKeysWithValues: (computed ?? []).map { ($0.line.id, $0) })
         let totals = computed.flatMap { try? cart.totals(of: $0) }
-        let discounts = Dictionary(uniqueKeysWithValues: (computed ?? []).map { ($0.line.id, $0.discount) })
         let lines = cart.lines.map { l in
-            CartLineView(line: l.id, name: l.name, barcode: l.barcode, quantity: Self.quantityText(l.quantity),
-                         unit: l.quantity.unit == .kilogram ? "kg" : "件", unitPrice: l.unitPrice.formatted,
-                         amount: (amounts[l.id] ?? (try? l.quantity.price(at: l.unitPrice)) ?? .zero()).formatted, voided: l.voided,
-                         discount: discounts[l.id].flatMap { $0.isZero ? nil : $0.formatted }, lineDiscount: l.discount.map(Self.discountText))
+            let s = sold[l.id]
+            return CartLineView(line: l.id, name: l.name, barcode: l.barcode, quantity: Self.quantityText(l.quantity),
+                                unit: l.quantity.unit == .kilogram ? "kg" : "件", unitPrice: l.unitPrice.formatted,
+                                amount: (s?.amount ?? (try? l.quantity.price(at: l.unitPrice)) ?? .zero()).formatted, voided: l.voided,
+                                discount: s.flatMap { $0.discount.isZero ? nil : $0.discount.formatted }, lineDiscount: l.discount.map(Self.discountText))
         }
         let state: String
         switch cart.state {

@@ -47,7 +47,8 @@ extension SaleReceipt {
         }
     }
 
-    static func percent(_ basisPoints: Int64) -> String {
+    /// Basis points as printed: 1300 → `13%`, 1250 → `12.50%`.
+    public static func percent(_ basisPoints: Int64) -> String {
         basisPoints % 100 == 0 ? "\(basisPoints / 100)%" : "\(basisPoints / 100).\(basisPoints % 100 < 10 ? "0" : "")\(basisPoints % 100)%"
     }
 
