@@ -17,7 +17,7 @@ struct ClientOptions: ParsableArguments {
     func call<T: Decodable>(_ method: String, _ path: String, _ body: (some Encodable)? = Optional<String>.none, as: T.Type) throws -> T {
         let reply: APIClient.Reply
         do {
-            reply = try client.send(method, path, body: try body.map { try WireCoding.encoder().encode($0) })
+            reply = try client.send(method, path, body: try body.map { try WireCoding.encodeData($0) })
         } catch {
             FileHandle.standardError.write(Data("ruyi: \(error)\n".utf8))
             throw ExitCode(3)

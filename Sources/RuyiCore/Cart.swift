@@ -131,7 +131,8 @@ public struct Cart: Hashable, Sendable, Codable {
     public internal(set) var rounding: Money = .zero()
     /// Round the cash due to 0.1 yuan (half-up), as many stores do to avoid fen coins.
     public let cashRoundingToJiao: Bool
-    let returnable: [Int: Returnable]
+    // A var only so a `CartDelta` can leave it out (it never changes during a cart's life).
+    var returnable: [Int: Returnable]
     var nextLineID = 1
 
     public init(cashRoundingToJiao: Bool = false) {

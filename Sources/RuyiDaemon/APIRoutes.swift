@@ -265,7 +265,7 @@ enum APIRoutes {
     }
 
     static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
-        let data = try WireCoding.encoder().encode(value)
+        let data = try WireCoding.encode(value)
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
@@ -298,7 +298,7 @@ enum APIRoutes {
             try await writer.write(ByteBuffer(string: ": ruyid events\n\n"))
             // Ends when shutdown begins, so an open `ruyi events` never holds ruyid up.
             for await e in stream.cancelOnGracefulShutdown() {
-                let data = (try? WireCoding.encoder().encode(e.fields)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+                let data = (try? WireCoding.encode(e.fields)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
                 try await writer.write(ByteBuffer(string: "id: \(e.seq)\nevent: \(e.name)\ndata: \(data)\n\n"))
             }
             try await writer.finish(nil)
@@ -335,7 +335,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     static func body(_ f: TillFailure) -> Response {
-        let data = (try? WireCoding.encoder().encode(APIErrorBody(code: f.code, message: f.message, field: f.field))) ?? Data()
+        let data = (try? WireCoding.encode(APIErrorBody(code: f.code, message: f.message, field: f.field))) ?? []
         return Response(status: HTTPResponse.Status(code: f.status), headers: [.contentType: "application/json; charset=utf-8"],
                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }

@@ -59,8 +59,11 @@ public actor TillSession {
     let committed: @Sendable () -> Void
     public let events: EventHub
     private let journalFile: CartJournalFile
-    private let encoder = JSONEncoder()
+    /// The journal's encoder: unsorted, keys as they are (decoded by `JSONDecoder`).
+    private let encoder = JSONBytesEncoder()
     var cart: Cart
+    /// The cart as the journal holds it (nil: write a whole snapshot next, as after a restart).
+    private var journaled: Cart?
     var cashier: Cashier?
     /// The owner's PIN unlocks owner actions until this long after the last one (never journaled: a restart locks).
     var ownerUnlock: (owner: Cashier, until: Date)?
@@ -83,9 +86,22 @@ public actor TillSession {
         self.committed = committed
         var restored = Cart(cashRoundingToJiao: cashRounding)
         journalFile = try CartJournalFile(path: journalPath)
-        if let data = journalFile.latest() {
+        if let (data, changes) = journalFile.latest() {
             do {
-                let journal = try JSONDecoder().decode(CartJournal.self, from: data)
+                var journal = try JSONDecoder().decode(CartJournal.self, from: data)
+                for (n, change) in changes.enumerated() {
+                    do {
+                        let c = try JSONDecoder().decode(CartJournalChange.self, from: change)
+                        journal = CartJournal(cart: try c.delta.applied(to: journal.cart), cashier: c.cashier)
+                    } catch {
+                        // A change that does not follow: the cart as it was before it (the changes are kept for a technician).
+                        let kept = journalPath + ".damaged-\(Int(Date().timeIntervalSince1970)).log"
+                        try? changes[n...].reduce(Data(), +).write(to: URL(fileURLWithPath: kept))
+                        logger.error("a change in the open cart's journal could not be read; restored the cart as it was before it",
+                                     metadata: ["kept": "\(kept)", "change": "\(n + 1) of \(changes.count)", "error": "\(error)"])
+                        break
+                    }
+                }
                 if case .open = journal.cart.state {
                     restored = journal.cart
                     logger.notice("open cart restored from the journal", metadata: ["lines": "\(journal.cart.lines.count)"])
@@ -106,10 +122,24 @@ public actor TillSession {
         var cashier: String?
     }
 
+    /// A change after a snapshot: the cart's delta from the journal's previous state.
+    struct CartJournalChange: Codable {
+        var delta: CartDelta
+        var cashier: String?
+    }
+
+    /// Most changes are journaled as a delta (a scan writes its line, not the whole cart); a snapshot is written for a
+    /// new cart, a change of many lines, every 32 changes, and after a write failed.
     func journal() {
         do {
-            try journalFile.write(try encoder.encode(CartJournal(cart: cart, cashier: cashier?.id)))
+            if let base = journaled, journalFile.changesSinceSnapshot < 32, let delta = CartDelta(from: base, to: cart) {
+                try journalFile.append(try encoder.encode(CartJournalChange(delta: delta, cashier: cashier?.id)))
+            } else {
+                try journalFile.write(try encoder.encode(CartJournal(cart: cart, cashier: cashier?.id)))
+            }
+            journaled = cart
         } catch {
+            journaled = nil
             logger.error("cannot journal the open cart", metadata: ["error": "\(error)"])
         }
     }

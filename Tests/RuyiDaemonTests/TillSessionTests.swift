@@ -20,10 +20,14 @@ import Testing
     static func till(policy: TillPolicy = TillPolicy()) throws -> Till {
         let dir = try TemporaryDirectory(prefix: "till")
         let ledger = try StoreFixture.open(dir.file("ledger.sqlite"), clock: SystemClock(), random: SystemRandomSource())
-        let till = try TillSession(ledger: ledger, journalPath: dir.file("open-cart"), maxTender: Money(fen: 2_000_000),
-                                   store: StoreReceiptInfo(storeName: "测试店"), profile: .generic80, cashRounding: false,
-                                   policy: policy, events: EventHub(), logger: Logger(label: "test")) {}
-        return Till(dir: dir, ledger: ledger, till: till)
+        return Till(dir: dir, ledger: ledger, till: try session(ledger, dir, policy: policy))
+    }
+
+    /// A till session on `dir`'s journal: a second one is the till after a restart.
+    static func session(_ ledger: Ledger, _ dir: TemporaryDirectory, policy: TillPolicy) throws -> TillSession {
+        try TillSession(ledger: ledger, journalPath: dir.file("open-cart"), maxTender: Money(fen: 2_000_000),
+                        store: StoreReceiptInfo(storeName: "测试店"), profile: .generic80, cashRounding: false,
+                        policy: policy, events: EventHub(), logger: Logger(label: "test")) {}
     }
 
     static func failure(_ body: () async throws -> some Any) async -> TillFailure? {
@@ -109,6 +113,15 @@ import Testing
         #expect(await Self.failure { try await t.till.discountLine(2, DiscountRequest(amount: "3.51")) }?.code == "cart.discount_too_large")
         v = try await t.till.discountSale(DiscountRequest(amount: "5.00"))
         #expect(v.total == "33.43" && v.saleDiscount == "5.00")
+        // The wire writes exactly what JSONEncoder would, and the journal reads back as the cart it was.
+        let foundation = JSONEncoder()
+        foundation.keyEncodingStrategy = .convertToSnakeCase
+        foundation.outputFormatting = [.sortedKeys]
+        #expect(try WireCoding.encodeData(v) == foundation.encode(v))
+        // The journal (a snapshot and the deltas after it) gives back this cart and cashier.
+        let restored = try Self.session(t.ledger, t.dir, policy: TillPolicy())
+        #expect(await restored.cart == t.till.cart)
+        #expect(await restored.cashierID == StoreFixture.cashier)
         // The sale discount is spread over the lines exactly.
         let amounts = v.lines.map { Money(fen: Int64($0.amount.replacingOccurrences(of: ".", with: ""))!) }
         #expect(amounts.reduce(0) { $0 + $1.minorUnits } == 3343)

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct WireTests {
     func roundTrip<T: Codable & Equatable>(_ value: T) throws {
-        let data = try WireCoding.encoder().encode(value)
+        let data = try WireCoding.encodeData(value)
         #expect(try WireCoding.decoder().decode(T.self, from: data) == value, "\(String(decoding: data, as: UTF8.self))")
         // snake_case on the wire, every key
         let keys = (try JSONSerialization.jsonObject(with: data) as? [String: Any])?.keys.sorted() ?? []
