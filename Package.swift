@@ -48,7 +48,6 @@ let package = Package(
         .target(name: "RuyiReceipts", dependencies: ["RuyiCore"], swiftSettings: strict),
         // libcups. Debian 12's libcups2-dev ships no cups.pc: the module map links "cups" itself.
         .systemLibrary(name: "CCUPS", providers: [.apt(["libcups2-dev"])]),
-        .systemLibrary(name: "CGlibcExtras"),
         // Printing through CUPS: the one actor that owns libcups (on its own thread), the durable print queue's worker,
         // printer state, and the spool-folder printer used when there is no CUPS.
         .target(name: "RuyiPrinting", dependencies: ["CCUPS", "RuyiSystem", "RuyiCore", "RuyiReceipts", "RuyiLedger"], swiftSettings: strict),
@@ -80,7 +79,7 @@ let package = Package(
         .target(
             name: "RuyiDaemon",
             dependencies: [
-                "RuyiCore", "RuyiLedger", "RuyiAPI", "RuyiScanning", "RuyiUSB", "RuyiPrinting", "RuyiReceipts", "RuyiSystem", "CGlibcExtras",
+                "RuyiCore", "RuyiLedger", "RuyiAPI", "RuyiScanning", "RuyiUSB", "RuyiPrinting", "RuyiReceipts", "RuyiSystem",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

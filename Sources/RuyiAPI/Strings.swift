@@ -38,7 +38,6 @@ public enum Strings {
         "setup.already_done": ("已经设置过老板账号了", "the owner account exists already"),
         "setup.bad_pin": ("密码要 4 到 12 位数字", "the PIN must be 4 to 12 digits"),
         "cashier.bad_role": ("身份只能是收银员或老板", "role must be cashier or owner"),
-        "catalog.search_warming": ("商品搜索正在准备（刚开机），请几秒后再试；扫码不受影响", "the product search is still being built after the start; try again in a few seconds (scans work)"),
         "catalog.import_running": ("商品表正在导入，请等它完成", "a catalog import is running; wait for it to finish"),
         "catalog.invalid": ("商品表有问题，没有导入", "the catalog file has problems; nothing was imported"),
         "catalog.bad_query": ("请输入要找的商品名、拼音首字母或条码", "type a name, pinyin initials or a barcode"),

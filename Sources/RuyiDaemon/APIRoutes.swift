@@ -127,19 +127,19 @@ enum APIRoutes {
         router.get("/v1/catalog/search") { req, _ in
             let q = req.uri.queryParameters.get("q") ?? ""
             guard !q.isEmpty, q.count <= 100 else { throw APIFailure(TillFailure(400, "catalog.bad_query", field: "q")) }
-            guard d.search.isReady else { throw APIFailure(TillFailure(503, "catalog.search_warming")) }
-            let found = d.search.search(q).map { e in
-                ProductView(id: e.product.id.rawValue, name: e.product.name, price: e.product.price.formatted,
-                            unit: e.product.unit == .kilogram ? "kg" : "件", barcode: e.product.barcode, initials: e.initials, active: e.product.active)
-            }
+            let found: [ProductView]
+            do {
+                found = try await d.search.search(q).map { e in
+                    ProductView(id: e.id.rawValue, name: e.name, price: e.price.formatted,
+                                unit: e.unit == .kilogram ? "kg" : "件", barcode: e.barcode, initials: e.initials, active: e.active)
+                }
+            } catch { throw APIFailure(TillFailure.ledger(error, 500)) }
             return try json(ProductsView(products: found))
         }
         router.post("/v1/products/{id}/price") { req, ctx in
             let id = ctx.parameters.get("id") ?? ""
             let body = try await decode(PriceRequest.self, req, ctx, d)
-            let response = try await run { try await d.till.changePrice(product: id, body) }
-            await d.importer.reindex()
-            return response
+            return try await run { try await d.till.changePrice(product: id, body) }
         }
         router.get("/v1/cashiers") { _, _ in try await run { try await d.till.cashierList() } }
         router.post("/v1/cashiers/{id}/pin") { req, ctx in

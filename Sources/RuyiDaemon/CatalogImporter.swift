@@ -5,30 +5,28 @@ import RuyiLedger
 import RuyiSystem
 import Synchronization
 
-/// Runs catalog imports and search re-indexing on a thread of its own: a 100,000-row import takes seconds, and must
+/// Runs catalog imports on a thread of its own: a 100,000-row import takes seconds, and must
 /// hold neither the till (scans keep coming: their lookups read the ledger beside the import) nor the API's event loop.
 /// One import at a time; progress goes out as `import` events (`ruyi catalog import` shows them).
 actor CatalogImporter {
     nonisolated let unownedExecutor: UnownedSerialExecutor
     private let executor: DedicatedThreadExecutor
     private let ledger: Ledger
-    private let search: CatalogSearch
     private let events: EventHub
     private let logger: Logger
     /// Set while an import runs, checked before joining the actor's queue: a second import is refused at once, not
     /// left waiting behind the first.
     private nonisolated let busy = Mutex(false)
 
-    init(ledger: Ledger, search: CatalogSearch, events: EventHub, logger: Logger) {
+    init(ledger: Ledger, events: EventHub, logger: Logger) {
         executor = DedicatedThreadExecutor(name: "ruyi-import")
         unownedExecutor = executor.asUnownedSerialExecutor()
         self.ledger = ledger
-        self.search = search
         self.events = events
         self.logger = logger
     }
 
-    /// Imports a CSV for `owner` (already checked by the till), all or nothing, then re-indexes the search.
+    /// Imports a CSV for `owner` (already checked by the till), all or nothing; the search finds the products at once.
     nonisolated func start(csv: [UInt8], source: String, owner: String) async throws(TillFailure) -> ImportView {
         guard busy.withLock({ running in
             if running { return false }
@@ -52,7 +50,6 @@ actor CatalogImporter {
             events.publish(name: "import", ["state": "refused"])
             throw error is LedgerError ? TillFailure.ledger(error, 422) : TillFailure(422, "catalog.invalid", "\(error)")
         }
-        if report.committed { reindex() }
         let ms = Int(Date().timeIntervalSince(started) * 1000)
         events.publish(name: "import", ["state": report.committed ? "done" : "refused", "rows": "\(report.rows)",
                                         "imported": "\(report.imported)", "bad_rows": "\(report.badRows.count)", "ms": "\(ms)"])
@@ -60,13 +57,6 @@ actor CatalogImporter {
                                                    "by": "\(owner)", "ms": "\(ms)"])
         return ImportView(rows: report.rows, imported: report.imported, committed: report.committed,
                           badRows: report.badRows.map { ImportView.BadRow(line: $0.line, problems: $0.problems) })
-    }
-
-    /// Rebuilds the search index from the catalog (after an import or a price change).
-    func reindex() {
-        do { try search.rebuild(from: ledger) } catch {
-            logger.error("the product search could not be rebuilt; it shows the catalog as it was", metadata: ["error": "\(error)"])
-        }
     }
 
     func close() { executor.shutdown() }

@@ -27,9 +27,10 @@ final class DaemonContext: Sendable {
     let importer: CatalogImporter
 
     init(till: TillSession, events: EventHub, ledger: Ledger, hub: ScannerHub?, worker: PrintWorker, terminalID: UUID, logger: Logger,
-         testHooks: Bool, maxBodyBytes: Int, search: CatalogSearch) {
-        self.till = till; self.events = events; self.ledger = ledger; self.hub = hub; self.worker = worker; self.search = search
-        importer = CatalogImporter(ledger: ledger, search: search, events: events, logger: logger)
+         testHooks: Bool, maxBodyBytes: Int) {
+        self.till = till; self.events = events; self.ledger = ledger; self.hub = hub; self.worker = worker
+        search = CatalogSearch(ledger: ledger)
+        importer = CatalogImporter(ledger: ledger, events: events, logger: logger)
         self.terminalID = terminalID; self.logger = logger; self.testHooks = testHooks; self.maxBodyBytes = maxBodyBytes
     }
 
@@ -146,10 +147,8 @@ public enum Daemon {
         }
         let target = try await printTarget(c, state: state, log: Logger.module("printer", c, log))
         let worker = try PrintWorker(ledger: ledger, target: target, profile: profile)
-        // 4. The till, and the catalog search index (name, pinyin initials, barcode).
+        // 4. The till.
         phase("printer")
-        // The search index is built after READY, on the importer's thread (100,000 products take a few hundred ms).
-        let search = CatalogSearch()
         let events = EventHub()
         let till = try TillSession(ledger: ledger, journalPath: state.cartJournalPath, maxTender: Money(fen: Int64(c.maxTenderYuan) * 100),
                                    store: StoreReceiptInfo(storeName: c.storeName, headerLines: [c.storeAddress, c.storePhone].filter { !$0.isEmpty }),
@@ -159,8 +158,7 @@ public enum Daemon {
                                    events: events,
                                    logger: Logger.module("till", c, log)) { worker.wake() }
         let context = DaemonContext(till: till, events: events, ledger: ledger, hub: hub, worker: worker, terminalID: terminalID,
-                                    logger: Logger.module("api", c, log), testHooks: options.testHooks, maxBodyBytes: c.maxBodyKB * 1024,
-                                    search: search)
+                                    logger: Logger.module("api", c, log), testHooks: options.testHooks, maxBodyBytes: c.maxBodyKB * 1024)
         phase("till")
         let startup = phases.joined(separator: " ")
         // 5. The API on its Unix socket; READY=1 once it is bound (the ledger is open and migrated by then).
@@ -183,10 +181,9 @@ public enum Daemon {
         services.append(.init(service: app))
         services.append(.init(service: NotifierService(notifier: notifier, context: context, till: till, logger: log)))
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: log))
-        let indexing = Task { await context.importer.reindex() }
         try await group.run()
-        indexing.cancel()
         await context.importer.close()
+        await context.search.close()
         unlink(options.socket)
         log.notice("ruyid stopped cleanly")
     }

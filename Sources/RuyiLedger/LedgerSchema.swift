@@ -148,6 +148,16 @@ enum LedgerSchema {
             // NULL: hashed before this column, with the options' rounds.
             try db.execute(sql: "ALTER TABLE cashier ADD COLUMN pin_rounds INTEGER")
         }
+        m.registerMigration("v4-product-initials") { db in
+            // The search reads the catalog itself (no index in memory): each name's pinyin initials beside it.
+            try db.execute(sql: "ALTER TABLE product ADD COLUMN initials TEXT NOT NULL DEFAULT ''")
+            let update = try db.makeStatement(sql: "UPDATE product SET initials = ? WHERE id = ?")
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, name FROM product")
+            while let row = try rows.next() {
+                let id: String = row[0], name: String = row[1]
+                try update.execute(arguments: [PinyinInitials.of(name), id])
+            }
+        }
         return m
     }
 }

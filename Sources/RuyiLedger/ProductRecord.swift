@@ -48,12 +48,13 @@ public struct ProductRecord: Codable, Sendable, Hashable {
     func apply(_ db: Database, seq: Int64) throws {
         let oldPrice = try Int64.fetchOne(db.cachedStatement(sql: "SELECT price FROM product WHERE id = ?"), arguments: [id])
         try db.cachedStatement(sql: """
-            INSERT INTO product(id, name, kind, unit, price, open_price, tax_category, category, stock_tracked, active, low_stock, plu)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO product(id, name, kind, unit, price, open_price, tax_category, category, stock_tracked, active, low_stock, plu, initials)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET name = excluded.name, kind = excluded.kind, unit = excluded.unit, price = excluded.price,
                 open_price = excluded.open_price, tax_category = excluded.tax_category, category = excluded.category,
-                stock_tracked = excluded.stock_tracked, active = excluded.active, low_stock = excluded.low_stock, plu = excluded.plu
-            """).execute(arguments: [id, name, kind, unit, price, openPrice, tax, category, stock, active, lowStock, plu])
+                stock_tracked = excluded.stock_tracked, active = excluded.active, low_stock = excluded.low_stock, plu = excluded.plu,
+                initials = excluded.initials
+            """).execute(arguments: [id, name, kind, unit, price, openPrice, tax, category, stock, active, lowStock, plu, PinyinInitials.of(name)])
         if oldPrice != nil {
             try db.cachedStatement(sql: "DELETE FROM barcode WHERE product_id = ?").execute(arguments: [id])
         }

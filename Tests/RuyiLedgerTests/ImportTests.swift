@@ -89,4 +89,36 @@ struct ImportTests {
             _ = try ledger.importCatalog(csv: Array("sku,name,price\na,b,1\n".utf8), source: "x", by: StoreFixture.cashier)
         }
     }
+
+    @Test("the search reads the catalog: initials, names in either case, barcode digits; inactive last; found right after an import")
+    func search() throws {
+        let dir = try TemporaryDirectory()
+        let db = dir.file("l.sqlite")
+        var ledger = try StoreFixture.open(db)
+        let csv = """
+            sku,name,price,barcodes,unit,active
+            ksf1,康师傅红烧牛肉面,4.50,6901234567885,piece,1
+            ksf2,康师傅冰红茶,3.00,,piece,0
+            kele,可口可乐 Coke,3.50,6901234567939,piece,1
+            nes,Nescafé 雀巢咖啡,6.00,,piece,1
+
+            """
+        #expect(try ledger.importCatalog(csv: Array(csv.utf8), source: "s.csv", by: StoreFixture.owner).committed)
+        func ids(_ q: String) throws -> [String] { try ledger.searchCatalog(q).map(\.id.rawValue) }
+        #expect(try ids("ksf") == ["ksf1", "ksf2"], "initials first; the inactive one last")
+        #expect(try ledger.searchCatalog("ksf").first?.initials == "ksfhsnrm")
+        #expect(try ids("KSF") == ["ksf1", "ksf2"], "either case")
+        #expect(try ids("coke") == ["kele"] && ids("牛肉") == ["ksf1"] && ids("nescaf") == ["nes"])
+        #expect(try ids("690123456788") == ["ksf1"], "an EAN's first digits (stored as GTIN-14 behind a zero)")
+        #expect(try ids("7939") == ["kele"], "a barcode's last digits")
+        #expect(try ids("   ").isEmpty && ids("zzzz").isEmpty)
+        #expect(try ids("%").isEmpty && ids("*").isEmpty && ids("_").isEmpty && ids("\\\\").isEmpty, "nothing is a pattern")
+        #expect(try ledger.searchCatalog("k", limit: 2).count == 2)
+
+        // A ledger from before the initials column: opening it adds and fills the column.
+        ledger = try StoreFixture.open(dir.file("other.sqlite"))
+        _ = try sqlite(db, "ALTER TABLE product DROP COLUMN initials; DELETE FROM grdb_migrations WHERE identifier = 'v4-product-initials'")
+        ledger = try StoreFixture.open(db)
+        #expect(try ids("ksf") == ["ksf1", "ksf2"])
+    }
 }

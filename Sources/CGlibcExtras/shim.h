@@ -1,2 +1,0 @@
-// glibc functions Swift's Glibc module does not bring in.
-#include <malloc.h>
