@@ -79,7 +79,7 @@ let package = Package(
         .target(
             name: "RuyiDaemon",
             dependencies: [
-                "RuyiCore", "RuyiLedger", "RuyiAPI", "RuyiScanning", "RuyiUSB", "RuyiPrinting", "RuyiReceipts", "RuyiSystem",
+                "RuyiCore", "RuyiLedger", "RuyiAPI", "RuyiScanning", "RuyiUSB", "RuyiPrinting", "RuyiReceipts", "RuyiSystem", "RuyiPayments",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -91,6 +91,9 @@ let package = Package(
         .executableTarget(name: "ruyid", dependencies: ["RuyiDaemon"], swiftSettings: strict),
         // Test support shipped as a library: temp ledgers, a test clock, child-process helpers.
         .target(name: "RuyiTestKit", dependencies: ["RuyiCore", "RuyiLedger", "RuyiSystem"], swiftSettings: strict),
+        // Code payments: the PaymentProvider protocol (face-to-face micropay: pay, "user paying", query, reverse, refund)
+        // and the HTTP acquirer adapter the test acquirer speaks.
+        .target(name: "RuyiPayments", dependencies: ["RuyiCore", "RuyiSystem"], swiftSettings: strict),
         // The `ruyi` client. Until the daemon exists it carries the offline admin commands (ledger verify).
         .target(
             name: "RuyiClient",

@@ -129,7 +129,30 @@ public struct TenderOutcome: Codable, Hashable, Sendable {
     /// Set when the tender completed the sale.
     public var done: SaleDoneView?
     public var cart: CartView
-    public init(done: SaleDoneView?, cart: CartView) { self.done = done; self.cart = cart }
+    /// A code payment started: the cart waits for it (follow the `payment` and `sale` events).
+    public var payment: CodePaymentView?
+    public init(done: SaleDoneView?, cart: CartView, payment: CodePaymentView? = nil) { self.done = done; self.cart = cart; self.payment = payment }
+}
+
+/// `POST /v1/till/tender/code`: the customer's payment code, as scanned or typed.
+public struct CodeTenderRequest: Codable, Hashable, Sendable {
+    public var authCode: String
+    public init(authCode: String) { self.authCode = authCode }
+}
+
+/// A payment-code attempt as the till shows it.
+public struct CodePaymentView: Codable, Hashable, Sendable {
+    /// The merchant order number (the attempt's UUIDv7).
+    public var order: String
+    public var provider: String
+    public var amount: String
+    /// started, paying, paid, completed, declined, reversing, reversed.
+    public var state: String
+    /// Completed: the receipt number of the sale it paid.
+    public var receipt: Int64?
+    public init(order: String, provider: String, amount: String, state: String, receipt: Int64? = nil) {
+        self.order = order; self.provider = provider; self.amount = amount; self.state = state; self.receipt = receipt
+    }
 }
 
 public struct SignInRequest: Codable, Hashable, Sendable {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a completed cart hands to the ledger to commit.
 public struct CompletedSale: Hashable, Sendable {
     public let kind: Cart.Kind
@@ -57,7 +59,7 @@ extension Cart {
     /// Starts a payment-code payment of `amount` (default: all that remains). The cart waits in `.awaitingPayment`
     /// until ``codePaymentSucceeded(attempt:transaction:)`` or ``codePaymentFailed(attempt:reason:)``; nothing blocks.
     @discardableResult
-    public mutating func beginCodePayment(provider: String, amount: Money? = nil) throws(CartError) -> PaymentAttempt {
+    public mutating func beginCodePayment(provider: String, amount: Money? = nil, order: UUID? = nil) throws(CartError) -> PaymentAttempt {
         try requireOpen()
         let remaining = try totals().remaining
         guard !remaining.isZero else { throw .nothingToPay }
@@ -66,7 +68,7 @@ extension Cart {
         guard value <= remaining.absolute else { throw .overTendered(tender: "payment code") }
         let attempt = PaymentAttempt(id: attempts.count + 1, provider: provider,
                                      amount: remaining.isNegative ? Money(minorUnits: -value.minorUnits, currency: value.currency) : value,
-                                     outcome: .pending, detail: nil)
+                                     outcome: .pending, detail: nil, order: order)
         attempts.append(attempt)
         state = .awaitingPayment(attempt: attempt.id)
         return attempt

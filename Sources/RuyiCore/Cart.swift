@@ -71,6 +71,9 @@ public struct PaymentAttempt: Hashable, Sendable, Codable {
     public let amount: Money
     public internal(set) var outcome: Outcome
     public internal(set) var detail: String?
+    /// The merchant order number sent to the acquirer: the attempt's own UUIDv7 (never the sale's: an acquirer refuses
+    /// a number again after a reversal). Nil on attempts made before it was kept.
+    public var order: UUID?
 }
 
 /// The till session's cart: a value type with no I/O. Every mutating method either applies the whole change or throws

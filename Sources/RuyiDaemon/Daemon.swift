@@ -5,6 +5,7 @@ import Logging
 import RuyiAPI
 import RuyiCore
 import RuyiLedger
+import RuyiPayments
 import RuyiPrinting
 import RuyiReceipts
 import RuyiScanning
@@ -159,6 +160,22 @@ public enum Daemon {
                                    logger: Logger.module("till", c, log)) { worker.wake() }
         let context = DaemonContext(till: till, events: events, ledger: ledger, hub: hub, worker: worker, terminalID: terminalID,
                                     logger: Logger.module("api", c, log), testHooks: options.testHooks, maxBodyBytes: c.maxBodyKB * 1024)
+        // Code payments, when a provider is configured: unfinished attempts are settled first thing.
+        var payments: CodePayments?
+        if c.paymentsProvider == "http" {
+            let provider = try HTTPAcquirer(name: c.paymentsName, url: c.paymentsURL, merchant: c.paymentsMerchant,
+                                            timeoutSeconds: Double(c.paymentsRequestTimeoutSeconds))
+            let p = CodePayments(provider: provider, ledger: ledger,
+                                 policy: CodePaymentPolicy(pollSeconds: Double(c.paymentsPollMS) / 1000, waitSeconds: Double(c.paymentsWaitSeconds)),
+                                 events: events, logger: Logger.module("till", c, log))
+            await p.onResolve { [till] order, resolution in await till.codePaymentSettled(order, resolution) }
+            await till.attach(p)
+            await till.reconcileRestoredPayment()
+            await p.recover()
+            payments = p
+        } else {
+            await till.reconcileRestoredPayment()
+        }
         phase("till")
         let startup = phases.joined(separator: " ")
         // 5. The API on its Unix socket; READY=1 once it is bound (the ledger is open and migrated by then).
@@ -182,6 +199,8 @@ public enum Daemon {
         services.append(.init(service: NotifierService(notifier: notifier, context: context, till: till, logger: log)))
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: log))
         try await group.run()
+        await payments?.close()
+        if let provider = payments?.provider as? HTTPAcquirer { await provider.close() }
         await context.importer.close()
         await context.search.close()
         unlink(options.socket)

@@ -1,4 +1,5 @@
 import Foundation
+import RuyiPayments
 import TOMLKit
 
 /// ruyid's configuration (`/etc/ruyi/ruyid.toml`). Every key has a working built-in default, so ruyid runs with no file
@@ -48,6 +49,20 @@ public struct DaemonConfig: Sendable, Equatable {
     public var logLevels: [String: String] = [:]
     // [api]
     public var maxBodyKB = 1024
+    // [payments]
+    /// `none` (code payments refused: take cash) or `http` (an acquirer gateway speaking HTTPAcquirer's API).
+    public var paymentsProvider = "none"
+    /// The provider's name on receipts and reports.
+    public var paymentsName = "code"
+    /// `http`: the gateway, `http://ADDRESS:PORT`.
+    public var paymentsURL = ""
+    public var paymentsMerchant = ""
+    /// Each request to the acquirer gives up after this long (the order is then queried).
+    public var paymentsRequestTimeoutSeconds = 10
+    /// Between queries while the customer confirms on the phone.
+    public var paymentsPollMS = 2000
+    /// How long the customer may take to confirm before the order is reversed.
+    public var paymentsWaitSeconds = 60
 
     public init() {}
 
@@ -69,7 +84,10 @@ public struct DaemonConfig: Sendable, Equatable {
             "[log]", "level = \(q(logLevel))",
         ]
         if !logLevels.isEmpty { lines.append("levels = { " + logLevels.sorted { $0.key < $1.key }.map { "\($0.key) = \(q($0.value))" }.joined(separator: ", ") + " }") }
-        lines += ["", "[api]", "max_body_kb = \(maxBodyKB)"]
+        lines += ["", "[api]", "max_body_kb = \(maxBodyKB)", "",
+                  "[payments]", "provider = \(q(paymentsProvider))", "name = \(q(paymentsName))", "url = \(q(paymentsURL))",
+                  "merchant = \(q(paymentsMerchant))", "request_timeout_seconds = \(paymentsRequestTimeoutSeconds)",
+                  "poll_ms = \(paymentsPollMS)", "wait_seconds = \(paymentsWaitSeconds)"]
         return lines.joined(separator: "\n") + "\n"
     }
 }
@@ -119,6 +137,7 @@ extension DaemonConfig {
             "scanners": ["enabled", "devices_dir", "read_timeout_ms"],
             "log": ["level", "levels"],
             "api": ["max_body_kb"],
+            "payments": ["provider", "name", "url", "merchant", "request_timeout_seconds", "poll_ms", "wait_seconds"],
         ]
         for (section, value) in table {
             guard let keys = schema[section] else {
@@ -180,6 +199,16 @@ extension DaemonConfig {
             }
         }
         try int("api.max_body_kb", into: &c.maxBodyKB, 1...65_536)
+        try string("payments.provider", into: &c.paymentsProvider, allowed: ["none", "http"])
+        try string("payments.name", into: &c.paymentsName, max: 32)
+        try string("payments.url", into: &c.paymentsURL, max: 200)
+        try string("payments.merchant", into: &c.paymentsMerchant, max: 64)
+        try int("payments.request_timeout_seconds", into: &c.paymentsRequestTimeoutSeconds, 1...60)
+        try int("payments.poll_ms", into: &c.paymentsPollMS, 100...30_000)
+        try int("payments.wait_seconds", into: &c.paymentsWaitSeconds, 5...600)
+        if c.paymentsProvider == "http" {
+            do { _ = try HTTPAcquirer.check(url: c.paymentsURL) } catch { throw fail("payments.url", error.description) }
+        }
         return c
     }
 }

@@ -69,6 +69,8 @@ public actor TillSession {
     var ownerUnlock: (owner: Cashier, until: Date)?
     let policy: TillPolicy
     private var lastScan: Date?
+    /// Code payments, when a provider is configured.
+    var codePayments: CodePayments?
 
     public init(ledger: Ledger, journalPath: String, maxTender: Money, store: StoreReceiptInfo, profile: PrinterProfile,
                 cashRounding: Bool, policy: TillPolicy = TillPolicy(), events: EventHub, logger: Logger,
@@ -102,9 +104,13 @@ public actor TillSession {
                         break
                     }
                 }
-                if case .open = journal.cart.state {
+                // An open cart, or one waiting on a code payment (settled by `CodePayments.recover()` after the start).
+                switch journal.cart.state {
+                case .open, .awaitingPayment:
                     restored = journal.cart
                     logger.notice("open cart restored from the journal", metadata: ["lines": "\(journal.cart.lines.count)"])
+                case .completed, .cancelled:
+                    break
                 }
                 if let id = journal.cashier, let c = try ledger.cashiers().first(where: { $0.id == id && $0.active }) { cashier = c }
             } catch {
@@ -236,8 +242,8 @@ public actor TillSession {
 
     /// A scan from a scanner or typed digits: product → line; weighed label → weighed line; payment code → not yet;
     /// anything else → the cashier is asked. Nothing is added on failure.
-    public func scan(bytes: [UInt8], symbology: Symbology? = nil) throws(TillFailure) -> ScanOutcome {
-        _ = try requireCashier()
+    public func scan(bytes: [UInt8], symbology: Symbology? = nil) async throws(TillFailure) -> ScanOutcome {
+        let who = try requireCashier()
         lastScan = Date()
         let result: ScanResult
         do { result = try interpreter.interpret(bytes: bytes, symbology: symbology) } catch {
@@ -256,9 +262,10 @@ public actor TillSession {
                 line = try add(key: g, barcode: result.text, quantity: nil)
             case .variableMeasure(let label):
                 line = try addWeighed(label, barcode: result.text)
-            case .payment:
+            case .payment(let code):
                 events.publish(name: "scan", ["outcome": "payment_code"])
-                throw TillFailure(409, "till.payment_code")
+                let started = try await startCodePayment(code, cashier: who)
+                return ScanOutcome(outcome: "payment_started", message: Strings.text("payment.waiting"), line: nil, cart: started.cart)
             case .member, .coupon, .moduleClaimed:
                 throw TillFailure(422, "till.other_code")
             case .unknown:
@@ -374,11 +381,18 @@ public actor TillSession {
             events.publish(name: "cart", ["change": "tender"])
             return TenderOutcome(done: nil, cart: view())
         }
+        return try completeSale(next, cashier: c.id)
+    }
+
+    /// Commits `next` (paid in full) with its receipt, and starts a new cart. `attempt`: the code payment that paid it,
+    /// completed in the same ledger transaction.
+    func completeSale(_ next: Cart, cashier: String, completing attempt: UUID? = nil) throws(TillFailure) -> TenderOutcome {
+        var next = next
         let completed: CompletedSale
         do { completed = try next.complete() } catch { throw TillFailure.cart(error) }
         let committedSale: CommittedSale
         do {
-            committedSale = try ledger.commitSale(completed, cashier: c.id, receipt: SaleReceipt.freezer(store: store))
+            committedSale = try ledger.commitSale(completed, cashier: cashier, receipt: SaleReceipt.freezer(store: store), completing: attempt)
         } catch {
             throw .ledger(error, 500, ["ledger.no_open_shift": 409])
         }
@@ -392,7 +406,7 @@ public actor TillSession {
             preview = composer.preview(SaleReceipt(data, committed: committedSale, store: store).document())
         }
         events.publish(name: "sale", ["sale": committedSale.id.uuidString.lowercased(), "receipt": "\(committedSale.receipt)"])
-        logger.info("sale committed", metadata: ["sale": "\(committedSale.id)", "total": "\(completed.totals.total)", "cashier": "\(c.id)"])
+        logger.info("sale committed", metadata: ["sale": "\(committedSale.id)", "total": "\(completed.totals.total)", "cashier": "\(cashier)"])
         return TenderOutcome(done: SaleDoneView(sale: committedSale.id.uuidString.lowercased(), receipt: committedSale.receipt,
                                                 total: completed.totals.total.formatted, change: change.formatted, preview: preview),
                              cart: view())

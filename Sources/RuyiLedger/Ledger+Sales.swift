@@ -34,10 +34,13 @@ extension Ledger {
     @discardableResult
     /// - Parameter receipt: renders the receipt to freeze with the sale; its print job is written in the sale's own
     ///   transaction, so a committed sale always has its receipt owed (and a failed render commits nothing).
-    public func commitSale(_ sale: CompletedSale, cashier: String, id: UUID? = nil, receipt: ReceiptFreezer? = nil) throws -> CommittedSale {
+    /// `completing`: the payment-code attempt that paid it (state `paid`), completed in the same transaction — or the
+    /// sale is refused, so an attempt being reversed never pays a sale.
+    public func commitSale(_ sale: CompletedSale, cashier: String, id: UUID? = nil, receipt: ReceiptFreezer? = nil,
+                           completing attempt: UUID? = nil) throws -> CommittedSale {
         // Only `Cart.complete()` makes a CompletedSale, so its figures add up by construction; a record from outside
         // goes through `commit(_:id:)`, which checks every one.
-        try record(SaleData(sale, cashier: cashier), id: id ?? newID(), receipt: receipt)
+        try record(SaleData(sale, cashier: cashier), id: id ?? newID(), receipt: receipt, attempt: attempt)
     }
 
     /// Commits a sale record from outside (the API, a replay), after checking that every figure adds up.
@@ -47,8 +50,9 @@ extension Ledger {
         return try self.record(record, id: id, receipt: receipt)
     }
 
-    private func record(_ record: SaleData, id: UUID, receipt: ReceiptFreezer?) throws -> CommittedSale {
+    private func record(_ record: SaleData, id: UUID, receipt: ReceiptFreezer?, attempt: UUID? = nil) throws -> CommittedSale {
         let printID = receipt == nil ? nil : newID()
+        let outcomeID = attempt == nil ? nil : newID()
         let isRefund = record.original != nil
         try checkFreeSpace()
         return try write { db in
@@ -63,6 +67,7 @@ extension Ledger {
             last.bind(1, shift.openSeq)
             r.receipt = (try last.step() ? last.int64(0) : 0) + 1
             let appended = try Chain.appendSale(db, kind: isRefund ? .refund : .sale, id: id, receipt: r.receipt, record: r, clock: clock)
+            if let attempt, let outcomeID { try Self.completeAttempt(db, attempt, sale: id, at: appended.at, clock: clock, entryID: outcomeID) }
             for line in r.lines where line.pending == true {
                 try db.cachedStatement(sql: """
                     INSERT INTO pending_product(barcode, first_seq, last_price, times_sold) VALUES (?, ?, ?, 1)

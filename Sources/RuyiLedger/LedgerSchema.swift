@@ -158,6 +158,31 @@ enum LedgerSchema {
                 try update.execute(arguments: [PinyinInitials.of(name), id])
             }
         }
+        m.registerMigration("v5-payment-attempts") { db in
+            // Payment-code attempts (chained too: payment_attempt and payment_outcome entries) and each step of them.
+            try db.execute(sql: """
+                CREATE TABLE payment_attempt (
+                    id BLOB PRIMARY KEY,            -- UUIDv7: the merchant order number
+                    provider TEXT NOT NULL,
+                    amount INTEGER NOT NULL,
+                    code_hint TEXT NOT NULL,        -- the auth code's first and last four digits
+                    cashier TEXT NOT NULL,
+                    state TEXT NOT NULL,            -- started paying paid completed declined reversing reversed
+                    transaction_id TEXT,
+                    sale BLOB,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX payment_attempt_unfinished ON payment_attempt(created_at) WHERE state NOT IN ('completed', 'declined', 'reversed');
+                CREATE TABLE payment_step (
+                    attempt BLOB NOT NULL REFERENCES payment_attempt(id),
+                    at INTEGER NOT NULL,
+                    step TEXT NOT NULL,
+                    detail TEXT
+                );
+                CREATE INDEX payment_step_attempt ON payment_step(attempt);
+                """)
+        }
         return m
     }
 }

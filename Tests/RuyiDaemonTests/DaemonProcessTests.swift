@@ -493,3 +493,96 @@ final class DaemonUnderTest: @unchecked Sendable {
         #expect(try d.call("POST", "/v1/session", #"{"cashier":"c1","pin":"1234"}"#).0 == 401, "a deactivated cashier cannot sign in")
     }
 }
+
+/// kill -9 while the customer confirms a code payment; afterwards exactly one of {the sale committed and the customer
+/// charged, the order reversed and the customer not charged} holds — whether or not the customer confirmed meanwhile.
+@Suite(.serialized) struct DaemonCodePaymentTests {
+    static func config(_ d: DaemonUnderTest, _ acquirer: TestAcquirer) throws -> String {
+        let config = d.dir.file("ruyid.toml")
+        try """
+            [payments]
+            provider = "http"
+            name = "test"
+            url = "\(acquirer.url)"
+            request_timeout_seconds = 2
+            poll_ms = 100
+            wait_seconds = 5
+
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        return config
+    }
+
+    @Test func theClientPaysByCodeCancelsAndIsToldWhenOffline() throws {
+        let acquirer = try TestAcquirer()
+        acquirer.script("130000000000000001", .userPaying(seconds: 0.5, thenPaid: true))
+        acquirer.script("130000000000000002", .userPaying(seconds: 1000, thenPaid: true))
+        let d = try DaemonUnderTest()
+        defer { d.stop() }
+        try #require(try d.start(extra: ["--config", try Self.config(d, acquirer)]) != nil, "\(d.log)")
+        let ruyi = try BuiltProducts.executable("ruyi")
+        func run(_ args: String...) throws -> (status: Int32, output: String) { try ChildProcess.run(ruyi, args, environment: ["RUYI_SOCKET": d.socket]) }
+        #expect(try run("signin", "c1", "--pin", "1234").status == 0)
+        #expect(try run("scan", "036000291452").status == 0)
+        var r = try run("pay", "code", "130000000000000001")
+        #expect(r.status == 0 && r.output.contains("收款完成") && r.output.contains("49.90"), "\(r.output)")
+        // A code the customer never confirms: the cashier cancels from another terminal, the waiting client says so.
+        #expect(try run("scan", "036000291452").status == 0)
+        let out = d.dir.file("pay.out")
+        let waiting = try ChildProcess(ruyi, ["pay", "code", "130000000000000002", "--wait", "20"], environment: ["RUYI_SOCKET": d.socket],
+                                       stdout: out, stderr: out + ".err")
+        var cancelled = false
+        for _ in 0..<100 where !cancelled { usleep(50_000); cancelled = try run("pay", "cancel").status == 0 }
+        #expect(cancelled)
+        #expect(waiting.wait(timeout: 15) == 1, "not paid: exit 1")
+        #expect(((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").contains("没有付成"))
+        // Offline: refused up front with the reason, and cash still works.
+        acquirer.setDown(true)
+        r = try run("pay", "code", "130000000000000003")
+        #expect(r.status != 0 && r.output.contains("payment.offline"), "\(r.output)")
+        #expect(try run("pay", "cash", "50").status == 0)
+    }
+
+    @Test(arguments: [true, false]) func killedWhileTheCustomerIsPaying(customerConfirms: Bool) throws {
+        let acquirer = try TestAcquirer()
+        let code = "289999999999999999"
+        acquirer.script(code, .userPaying(seconds: 1000, thenPaid: true))
+        let d = try DaemonUnderTest()
+        defer { d.stop() }
+        let config = try Self.config(d, acquirer)
+        try #require(try d.start(extra: ["--config", config]) != nil, "\(d.log)")
+        _ = try d.call("POST", "/v1/session", #"{"cashier":"c1","pin":"1234"}"#)
+        #expect(try d.call("POST", "/v1/till/scan", #"{"data":"036000291452"}"#).0 == 200)
+        let started = try d.call("POST", "/v1/till/tender/code", #"{"auth_code":"\#(code)"}"#)
+        #expect(started.0 == 200 && (started.1["cart"] as? [String: Any])?["state"] as? String == "awaiting_payment", "\(started)")
+        let order = try #require((started.1["payment"] as? [String: Any])?["order"] as? String)
+        func until(_ seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+            let end = Date().addingTimeInterval(seconds)
+            while Date() < end { if try condition() { return true }; usleep(20_000) }
+            return try condition()
+        }
+        #expect(until(5) { acquirer.order(order)?.state == .paying }, "the customer is confirming")
+
+        d.process?.signal(SIGKILL)
+        _ = d.process?.wait(timeout: 5)
+        if customerConfirms { acquirer.settle(order: order, paid: true) }
+        try #require(try d.start(extra: ["--config", config]) != nil, "\(d.log)")
+
+        let ledger = try Ledger(path: d.dir.file("state/ledger.sqlite"))
+        let id = try #require(UUID(uuidString: order))
+        #expect(try until(15) { try ledger.paymentAttempt(id)?.state.isFinal == true }, "settled after the restart: \(d.log)")
+        let attempt = try #require(try ledger.paymentAttempt(id))
+        let cart = try d.call("GET", "/v1/till").1
+        let committed = attempt.state == .completed && attempt.sale != nil
+        let reversed = attempt.state == .reversed
+        #expect(committed != reversed, "exactly one: \(attempt)")
+        #expect(committed == acquirer.charged(order), "charged exactly when the sale is committed")
+        #expect(acquirer.order(order)?.payRequests == 1, "the auth code was sent once, never again after the restart")
+        if customerConfirms {
+            #expect(committed && (cart["lines"] as? [Any])?.isEmpty == true, "completed into the restored cart")
+            #expect(try ledger.sale(try #require(attempt.sale)).payments.first?.tender == "code")
+        } else {
+            #expect(reversed && acquirer.order(order)?.state == .reversed)
+            #expect(cart["state"] as? String == "open" && (cart["lines"] as? [Any])?.count == 1, "the cart is open again for cash")
+        }
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import Logging
+import RuyiAPI
+import RuyiCore
+import RuyiLedger
+import RuyiPayments
+import RuyiTestKit
+import Testing
+@testable import RuyiDaemon
+
+/// Payment codes against the test acquirer on 127.0.0.1, through the real HTTP adapter, the till and the ledger:
+/// every path a face-to-face payment takes. Whatever happens, exactly one of {the sale committed and the customer
+/// charged, the order not charged} holds, and the auth code is sent once.
+@Suite(.serialized) struct CodePaymentTests {
+    struct Counter {
+        let dir: TemporaryDirectory
+        let ledger: Ledger
+        let till: TillSession
+        let payments: CodePayments
+        let acquirer: TestAcquirer
+    }
+
+    static func counter(acquirer: TestAcquirer? = nil, timeout: Double = 2, wait: Double = 1.5) async throws -> Counter {
+        let acquirer = try acquirer ?? TestAcquirer()
+        let t = try TillSessionTests.till()
+        let provider = try HTTPAcquirer(name: "test", url: acquirer.url, merchant: "m1", timeoutSeconds: timeout)
+        let payments = CodePayments(provider: provider, ledger: t.ledger, policy: CodePaymentPolicy(pollSeconds: 0.05, waitSeconds: wait),
+                                    events: EventHub(), logger: Logger(label: "test"))
+        let till = t.till
+        await payments.onResolve { order, r in await till.codePaymentSettled(order, r) }
+        await t.till.attach(payments)
+        _ = try await t.till.signIn(SignInRequest(cashier: StoreFixture.cashier, pin: "1234"))
+        _ = try await t.till.scan(bytes: Array("036000291452".utf8))  // rice 49.90
+        return Counter(dir: t.dir, ledger: t.ledger, till: t.till, payments: payments, acquirer: acquirer)
+    }
+
+    /// Waits (at most `seconds`) until the attempt is settled, and returns how.
+    static func settled(_ c: Counter, _ order: String, seconds: Double = 10) async throws -> PaymentAttemptRecord {
+        let id = try #require(UUID(uuidString: order))
+        let end = Date().addingTimeInterval(seconds)
+        while Date() < end {
+            if let a = try c.ledger.paymentAttempt(id), a.state.isFinal, await c.payments.running == 0 { return a }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("attempt \(order) not settled in \(seconds) s: \(String(describing: try c.ledger.paymentAttempt(id)))")
+        return try #require(try c.ledger.paymentAttempt(id))
+    }
+
+    static func start(_ c: Counter, _ code: String) async throws -> String {
+        let started = try await c.till.startCodePayment(CodeTenderRequest(authCode: code))
+        #expect(started.cart.state == "awaiting_payment" && started.done == nil)
+        return try #require(started.payment?.order)
+    }
+
+    @Test func paidAtOnceCommitsTheSaleWithTheAttempt() async throws {
+        let c = try await Self.counter()
+        let order = try await Self.start(c, "281234567890123456")
+        let a = try await Self.settled(c, order)
+        #expect(a.state == .completed && a.sale != nil && a.transaction != nil)
+        #expect(c.acquirer.charged(order) && c.acquirer.order(order)?.payRequests == 1)
+        #expect(await c.till.cart.lines.isEmpty, "a new cart")
+        let sale = try c.ledger.sale(try #require(a.sale))
+        #expect(sale.payments.map(\.tender) == ["code"] && sale.total == 4990)
+        let steps = try c.ledger.paymentSteps(a.id).map(\.step)
+        #expect(steps.first == "started" && steps.dropFirst().first == "micropay sent", "recorded before the request: \(steps)")
+    }
+
+    @Test func userPayingThenPaidAndALostAnswerAndASlowOne() async throws {
+        let acquirer = try TestAcquirer()
+        acquirer.script("281111111111111111", .userPaying(seconds: 0.3, thenPaid: true))
+        acquirer.script("282222222222222222", .lose(then: .pay))
+        acquirer.script("283333333333333333", .slow(seconds: 3, then: .pay))
+        for code in ["281111111111111111", "282222222222222222", "283333333333333333"] {
+            let c = try await Self.counter(acquirer: acquirer, timeout: 1, wait: 5)
+            let order = try await Self.start(c, code)
+            let a = try await Self.settled(c, order)
+            let steps = try c.ledger.paymentSteps(a.id).map(\.step)
+            #expect(a.state == .completed, "\(code): \(steps)")
+            #expect(acquirer.charged(order) && acquirer.order(order)?.payRequests == 1, "the auth code is sent once (\(code))")
+            #expect(!acquirer.requests("/v1/query").filter { $0 == order }.isEmpty || code == "281111111111111111")
+        }
+    }
+
+    @Test func declinedLeavesTheCartOpenForCash() async throws {
+        let acquirer = try TestAcquirer()
+        acquirer.script("284444444444444444", .decline(code: "NOTENOUGH"))
+        let c = try await Self.counter(acquirer: acquirer)
+        let order = try await Self.start(c, "284444444444444444")
+        let a = try await Self.settled(c, order)
+        #expect(a.state == .declined && !acquirer.charged(order))
+        let cart = await c.till.cart
+        #expect(cart.state == .open && cart.lines.count == 1)
+        #expect(try await c.till.tenderCash(CashTenderRequest(amount: "50")).done?.change == "0.10")
+    }
+
+    @Test func notConfirmedInTimeIsReversed() async throws {
+        let acquirer = try TestAcquirer()
+        acquirer.script("285555555555555555", .userPaying(seconds: 100, thenPaid: true))
+        let c = try await Self.counter(acquirer: acquirer, wait: 0.5)
+        let order = try await Self.start(c, "285555555555555555")
+        let a = try await Self.settled(c, order)
+        #expect(a.state == .reversed && acquirer.order(order)?.state == .reversed && !acquirer.charged(order))
+        #expect(await c.till.cart.state == .open)
+        // The customer confirms afterwards: the reversed order stays unpaid.
+        acquirer.settle(order: order, paid: true)
+        #expect(!acquirer.charged(order))
+    }
+
+    @Test func theCashierCancelsWhileTheCustomerIsConfirming() async throws {
+        let acquirer = try TestAcquirer()
+        acquirer.script("286666666666666666", .userPaying(seconds: 100, thenPaid: true))
+        let c = try await Self.counter(acquirer: acquirer, wait: 30)
+        let order = try await Self.start(c, "286666666666666666")
+        // The till stays responsive while it waits: a scan is refused for the waiting cart, status answers.
+        #expect(await TillSessionTests.failure { try await c.till.scan(bytes: Array("6901234567892".utf8)) }?.code == "cart.awaiting_payment")
+        let view = try await c.till.cancelCodePayment()
+        #expect(view.state == "open", "open again at once")
+        let a = try await Self.settled(c, order)
+        #expect(a.state == .reversed && !acquirer.charged(order))
+        acquirer.settle(order: order, paid: true)
+        #expect(!acquirer.charged(order), "a late confirmation does not charge a reversed order")
+        #expect(await TillSessionTests.failure { try await c.till.cancelCodePayment() }?.code == "till.no_code_payment")
+        #expect(try await c.till.tenderCash(CashTenderRequest(amount: "49.90")).done != nil)
+    }
+
+    @Test func offlineCodePaymentsAreRefusedAndCashStillWorks() async throws {
+        let acquirer = try TestAcquirer()
+        acquirer.setDown(true)
+        let c = try await Self.counter(acquirer: acquirer)
+        #expect(await TillSessionTests.failure { try await c.till.startCodePayment(CodeTenderRequest(authCode: "287777777777777777")) }?.code == "payment.offline")
+        #expect(try c.ledger.unfinishedPaymentAttempts().isEmpty, "nothing recorded, nothing sent")
+        #expect(await TillSessionTests.failure { try await c.till.startCodePayment(CodeTenderRequest(authCode: "6901234567892")) }?.code == "till.not_a_payment_code")
+        #expect(try await c.till.tenderCash(CashTenderRequest(amount: "50")).done != nil)
+    }
+
+    @Test func theAcquirerAnswersDuplicatesAsTheOrderStandsAndRefusesAReversedNumber() async throws {
+        let acquirer = try TestAcquirer()
+        let p = try HTTPAcquirer(name: "test", url: acquirer.url, merchant: "m1", timeoutSeconds: 2)
+        let first = try await p.pay(order: "o-1", authCode: "281234567890123456", amount: Money(fen: 100), subject: "t")
+        #expect(try await p.pay(order: "o-1", authCode: "281234567890123456", amount: Money(fen: 100), subject: "t") == first)
+        #expect(acquirer.order("o-1")?.payRequests == 2 && acquirer.charged("o-1"))
+        #expect(try await p.reverse(order: "o-1") == .reversed && !acquirer.charged("o-1"))
+        guard case .declined(code: "ORDERREVERSED", _) = try await p.pay(order: "o-1", authCode: "281234567890123456", amount: Money(fen: 100), subject: "t") else {
+            Issue.record("a reversed order number must be refused")
+            return
+        }
+        #expect(try await p.query(order: "never-sent") == .notPaid)
+        await p.close()
+    }
+}
