@@ -58,6 +58,8 @@ public struct ReportView: Codable, Hashable, Sendable {
     public var discounts: String
     public var byTender: [String: String]
     public var byCategory: [String: String]
+    /// Code payments per provider, to reconcile with each acquirer's settlement.
+    public var byProvider: [String: String]?
     public var postVoids: Int = 0
     public var postVoidsTotal: String = "0.00"
     public var rounding: String = "0.00"

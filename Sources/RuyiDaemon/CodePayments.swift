@@ -45,8 +45,8 @@ actor CodePayments {
 
     func onResolve(_ body: @escaping @Sendable (UUID, CodePaymentResolution) async -> Bool) { resolve = body }
 
-    /// Whether the acquirer answers, asked before each attempt (a health check of at most a second): offline, the
-    /// cashier hears it at once instead of after the wait.
+    /// Whether the acquirer answers, asked before each attempt (a health check of at most 3 s): offline, the cashier
+    /// hears it at once instead of after the wait.
     func reachable() async -> Bool { await provider.reachable() }
 
     /// Starts attempt `id` (already in the ledger, state `started`): the one request with the auth code.

@@ -8,6 +8,7 @@ extension ReportView {
         self.init(shift: r.shift, businessDate: r.businessDate, cashier: r.cashier, openingFloat: yuan(r.openingFloat), sales: r.salesCount,
                   salesTotal: yuan(r.salesTotal), refunds: r.refundsCount, refundsTotal: yuan(r.refundsTotal), voidedLines: r.voidedLines,
                   discounts: yuan(r.discounts), byTender: r.byTender.mapValues(yuan), byCategory: r.byCategory.mapValues(yuan))
+        byProvider = r.byProvider?.mapValues(yuan)
         postVoids = r.postVoidsCount
         postVoidsTotal = yuan(r.postVoidsTotal)
         rounding = yuan(r.cashRounding)

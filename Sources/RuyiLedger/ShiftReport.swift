@@ -36,6 +36,8 @@ public struct ShiftReport: Codable, Sendable, Hashable {
     public var cashRounding: Int64 = 0
     /// Per tender: what it took in, net of change, refunds and post-voids.
     public var byTender: [String: Int64] = [:]
+    /// Code payments per provider (the acquirer's settlement is reconciled against these); nil with none.
+    public var byProvider: [String: Int64]?
     public var byTax: [TaxLine] = []
     public var byCategory: [String: Int64] = [:]
     public var byHour: [HourLine] = []
@@ -52,7 +54,7 @@ public struct ShiftReport: Codable, Sendable, Hashable {
         case shift, businessDate = "business_date", openedAt = "opened_at", cashier, openingFloat = "float"
         case salesCount = "sales", refundsCount = "refunds", postVoidsCount = "post_voids", voidedLines = "voided_lines"
         case noSales = "no_sales", salesTotal = "sales_total", refundsTotal = "refunds_total", postVoidsTotal = "post_voids_total"
-        case discounts, cashRounding = "rounding", byTender = "by_tender", byTax = "by_tax", byCategory = "by_category"
+        case discounts, cashRounding = "rounding", byTender = "by_tender", byProvider = "by_provider", byTax = "by_tax", byCategory = "by_category"
         case byHour = "by_hour", payIns = "pay_ins", payOuts = "pay_outs", drops
     }
 
@@ -82,6 +84,7 @@ public struct ShiftReport: Codable, Sendable, Hashable {
         cashRounding += sign * s.rounding
         for p in s.payments {
             byTender[p.tender, default: 0] += sign * p.amount
+            if p.tender == TenderKind.code.rawValue { byProvider = (byProvider ?? [:]).merging([p.ref ?? "code": sign * p.amount], uniquingKeysWith: +) }
         }
         for t in s.taxes {
             if let i = byTax.firstIndex(where: { $0.category == t.category && $0.rate == t.rate }) {

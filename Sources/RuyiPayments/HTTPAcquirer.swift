@@ -96,7 +96,8 @@ public actor HTTPAcquirer: PaymentProvider {
     }
 
     public func reachable() -> Bool {
-        (try? exchange("GET", "/v1/health", body: nil, timeout: min(timeoutSeconds, 1)))?.status == 200
+        // A refused connection (the usual offline) fails at once; the timeout only bounds a gateway that went silent.
+        (try? exchange("GET", "/v1/health", body: nil, timeout: min(timeoutSeconds, 3)))?.status == 200
     }
 
     private func post(_ path: String, _ fields: [String: Any]) throws(PaymentOutcomeUnknown) -> [String: Any] {

@@ -77,6 +77,7 @@ public enum ReportReceipt {
         if !r.byTender.isEmpty {
             b.append(.rule("-"))
             for (tender, amount) in r.byTender.sorted(by: { $0.key < $1.key }) { b.append(.pair(SaleReceipt.tenderLabel(tender), yuan(amount))) }
+            for (provider, amount) in (r.byProvider ?? [:]).sorted(by: { $0.key < $1.key }) { b.append(.pair("  付款码 \(provider)", yuan(amount))) }
         }
         if !r.byTax.isEmpty {
             b.append(.rule("-"))

@@ -4,6 +4,8 @@ import RuyiAPI
 import RuyiCore
 import RuyiLedger
 import RuyiPayments
+import RuyiPrinting
+import RuyiReceipts
 import RuyiTestKit
 import Testing
 @testable import RuyiDaemon
@@ -61,6 +63,11 @@ import Testing
         #expect(await c.till.cart.lines.isEmpty, "a new cart")
         let sale = try c.ledger.sale(try #require(a.sale))
         #expect(sale.payments.map(\.tender) == ["code"] && sale.total == 4990)
+        // The X (and Z) report carries code payments per provider, to reconcile with the acquirer's settlement.
+        let x = try c.ledger.xReport()
+        #expect(x.byProvider == ["test": 4990] && x.byTender["code"] == 4990)
+        let printed = try ReceiptComposer(profile: .generic80).preview(ReportReceipt.x(x, store: StoreReceiptInfo(storeName: "店"), printedAt: 0))
+        #expect(printed.contains("付款码 test"), "\(printed)")
         let steps = try c.ledger.paymentSteps(a.id).map(\.step)
         #expect(steps.first == "started" && steps.dropFirst().first == "micropay sent", "recorded before the request: \(steps)")
     }
