@@ -18,6 +18,7 @@ packages=(
   python3-gi       # … through GObject introspection, with Debian's /usr/bin/python3
   usb.ids          # the USB ID database: a test checks every id our scanner profiles cite
   systemd          # systemd-analyze verify/security check systemd/ruyid.service (nothing is started)
+  tmux             # the till screen and the owner menu are tested as a person uses them (send keys, read the pane)
 )
 
 missing=()

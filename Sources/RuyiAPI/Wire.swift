@@ -37,12 +37,15 @@ public struct StatusView: Codable, Hashable, Sendable {
     public var unheardScans: Int
     /// Whose PIN unlocked owner actions, while they are unlocked.
     public var ownerUnlocked: String?
+    /// Code payments: `none` (no provider configured), `online` or `offline` (as the acquirer last answered), `unknown`.
+    public var payments: String = "none"
     public init(terminalId: String, version: String, state: String, summary: String, cashier: String?, shiftOpen: Bool,
-                cartLines: Int, printer: String, receiptsWaiting: Int, scanners: Int, unheardScans: Int, ownerUnlocked: String? = nil) {
+                cartLines: Int, printer: String, receiptsWaiting: Int, scanners: Int, unheardScans: Int, ownerUnlocked: String? = nil,
+                payments: String = "none") {
         self.ownerUnlocked = ownerUnlocked
         self.terminalId = terminalId; self.version = version; self.state = state; self.summary = summary; self.cashier = cashier
         self.shiftOpen = shiftOpen; self.cartLines = cartLines; self.printer = printer; self.receiptsWaiting = receiptsWaiting
-        self.scanners = scanners; self.unheardScans = unheardScans
+        self.scanners = scanners; self.unheardScans = unheardScans; self.payments = payments
     }
 }
 

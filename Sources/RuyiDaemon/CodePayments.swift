@@ -47,7 +47,14 @@ actor CodePayments {
 
     /// Whether the acquirer answers, asked before each attempt (a health check of at most 3 s): offline, the cashier
     /// hears it at once instead of after the wait.
-    func reachable() async -> Bool { await provider.reachable() }
+    func reachable() async -> Bool {
+        let ok = await provider.reachable()
+        lastReachable = ok
+        return ok
+    }
+
+    /// As the acquirer last answered a health check (nil: not asked yet).
+    private(set) var lastReachable: Bool?
 
     /// Starts attempt `id` (already in the ledger, state `started`): the one request with the auth code.
     func start(_ id: UUID, authCode: String, amount: Money) {

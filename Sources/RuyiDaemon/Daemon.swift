@@ -45,7 +45,8 @@ final class DaemonContext: Sendable {
         return StatusView(terminalId: terminalID.uuidString.lowercased(), version: Daemon.version, state: shiftOpen ? "selling" : "shift_closed",
                           summary: summary, cashier: cashier, shiftOpen: shiftOpen, cartLines: lines,
                           printer: print?.code ?? "printer.unknown", receiptsWaiting: print?.waiting ?? 0, scanners: scanners,
-                          unheardScans: hub?.events.unheardScans ?? 0, ownerUnlocked: await till.ownerUnlockedBy)
+                          unheardScans: hub?.events.unheardScans ?? 0, ownerUnlocked: await till.ownerUnlockedBy,
+                          payments: await till.codePaymentsState)
     }
 
     /// "selling · printer ok · 2 receipts waiting · 1 scanner": what `systemctl status` shows.

@@ -8,6 +8,18 @@ import RuyiLedger
 extension TillSession {
     func attach(_ payments: CodePayments) { codePayments = payments }
 
+    /// For the status: `none`, `online`, `offline`, `unknown`.
+    var codePaymentsState: String {
+        get async {
+            guard let codePayments else { return "none" }
+            switch await codePayments.lastReachable {
+            case true?: return "online"
+            case false?: return "offline"
+            case nil: return "unknown"
+            }
+        }
+    }
+
     /// Starts a code payment of everything still due with the customer's auth code.
     public func startCodePayment(_ request: CodeTenderRequest) async throws(TillFailure) -> TenderOutcome {
         let c = try requireCashier()
