@@ -60,6 +60,10 @@ public struct ReportView: Codable, Hashable, Sendable {
     public var byCategory: [String: String]
     /// Code payments per provider, to reconcile with each acquirer's settlement.
     public var byProvider: [String: String]?
+    /// Sales per hour of the day (sales count, amount).
+    public var byHour: [HourView]?
+    /// The best-selling products by amount (at most 5).
+    public var topProducts: [TopProductView]?
     public var postVoids: Int = 0
     public var postVoidsTotal: String = "0.00"
     public var rounding: String = "0.00"
@@ -77,6 +81,21 @@ public struct ReportView: Codable, Hashable, Sendable {
         self.salesTotal = salesTotal; self.refunds = refunds; self.refundsTotal = refundsTotal; self.voidedLines = voidedLines
         self.discounts = discounts; self.byTender = byTender; self.byCategory = byCategory
     }
+}
+
+public struct HourView: Codable, Hashable, Sendable {
+    public var hour: Int
+    public var sales: Int
+    public var amount: String
+    public init(hour: Int, sales: Int, amount: String) { self.hour = hour; self.sales = sales; self.amount = amount }
+}
+
+public struct TopProductView: Codable, Hashable, Sendable {
+    public var name: String
+    /// Pieces, or kg like 1.250.
+    public var quantity: String
+    public var amount: String
+    public init(name: String, quantity: String, amount: String) { self.name = name; self.quantity = quantity; self.amount = amount }
 }
 
 public struct ProductView: Codable, Hashable, Sendable {

@@ -8,7 +8,7 @@ public struct RuyiCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "ruyi",
         abstract: "Ruyi (如意) point-of-sale client.",
-        subcommands: [TillScreenCommand.self, StatusCommand.self, SetupCommand.self, SignInCommand.self, ShiftCommand.self, CatalogCommand.self, ProductsCommand.self, ReportCommand.self, ScanCommand.self, AddCommand.self, ProductCommand.self, QuantityCommand.self, VoidCommand.self, DiscountCommand.self, CancelCommand.self, CartCommand.self, PayCommand.self, ParkCommand.self, ResumeCommand.self, ReceiptCommand.self, StockCommand.self, RefundCommand.self, CashCommand.self, OwnerCommand.self, CashierCommand.self, DevicesCommand.self, PrintCommand.self, EventsCommand.self, LedgerCommand.self, BarcodeCommand.self, USBCommand.self])
+        subcommands: [TillScreenCommand.self, MenuScreenCommand.self, StatusCommand.self, SetupCommand.self, SignInCommand.self, ShiftCommand.self, CatalogCommand.self, ProductsCommand.self, ReportCommand.self, ScanCommand.self, AddCommand.self, ProductCommand.self, QuantityCommand.self, VoidCommand.self, DiscountCommand.self, CancelCommand.self, CartCommand.self, PayCommand.self, ParkCommand.self, ResumeCommand.self, ReceiptCommand.self, StockCommand.self, RefundCommand.self, CashCommand.self, OwnerCommand.self, CashierCommand.self, DevicesCommand.self, PrintCommand.self, EventsCommand.self, LedgerCommand.self, BarcodeCommand.self, USBCommand.self])
 
     public init() {}
 }

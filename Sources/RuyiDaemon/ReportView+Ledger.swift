@@ -9,6 +9,11 @@ extension ReportView {
                   salesTotal: yuan(r.salesTotal), refunds: r.refundsCount, refundsTotal: yuan(r.refundsTotal), voidedLines: r.voidedLines,
                   discounts: yuan(r.discounts), byTender: r.byTender.mapValues(yuan), byCategory: r.byCategory.mapValues(yuan))
         byProvider = r.byProvider?.mapValues(yuan)
+        byHour = r.byHour.map { HourView(hour: $0.hour, sales: $0.sales, amount: yuan($0.amount)) }
+        topProducts = r.topProducts(5).map { t in
+            TopProductView(name: t.name, quantity: t.unit == "kilogram" ? String(format: "%lld.%03lld", t.quantity / 1000, abs(t.quantity % 1000)) : "\(t.quantity)",
+                           amount: yuan(t.amount))
+        }
         postVoids = r.postVoidsCount
         postVoidsTotal = yuan(r.postVoidsTotal)
         rounding = yuan(r.cashRounding)

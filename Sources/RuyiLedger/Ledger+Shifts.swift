@@ -123,7 +123,10 @@ extension Ledger {
                 variance[tender] = amount - expected
             }
             let z = shift.zNumber + 1
-            var zr = ZReport(z: z, report: report, closedAt: clock.wallMillis(), owner: owner, counted: countedFen,
+            // The Z holds what is recorded: the per-product tally is worked out for screens, not kept in the entry.
+            var recorded = report
+            recorded.tallies = .init()
+            var zr = ZReport(z: z, report: recorded, closedAt: clock.wallMillis(), owner: owner, counted: countedFen,
                              variance: variance, chainHeadBefore: head.description, anchor: nil)
             let appended = try Chain.append(db, kind: .shiftClose, id: newID(), data: zr, clock: clock)
             zr.anchor = ChainHead(seq: appended.seq, hash: appended.hash).description

@@ -45,6 +45,27 @@ public struct ShiftReport: Codable, Sendable, Hashable {
     public var payOuts: Int64 = 0
     public var drops: Int64 = 0
 
+    /// What each product sold (net of refunds and post-voids), for the owner's "top products". Worked out from the
+    /// sales each time; not part of the recorded Z report (not in `CodingKeys`).
+    public struct ProductTally: Hashable, Sendable {
+        public var name: String
+        public var unit: String
+        public var quantity: Int64
+        public var amount: Int64
+    }
+    /// Worked out, not recorded: two reports of the same figures are equal whatever this holds.
+    public struct Tallies: Hashable, Sendable {
+        public var products: [String: ProductTally] = [:]
+        public static func == (_: Tallies, _: Tallies) -> Bool { true }
+        public func hash(into hasher: inout Hasher) {}
+    }
+    public var tallies = Tallies()
+
+    /// The best sellers by amount.
+    public func topProducts(_ n: Int) -> [ProductTally] {
+        tallies.products.values.filter { $0.amount > 0 }.sorted { ($0.amount, $1.name) > ($1.amount, $0.name) }.prefix(n).map { $0 }
+    }
+
     /// salesTotal − refundsTotal − postVoidsTotal + cash rounding.
     public var netTotal: Int64 { salesTotal - refundsTotal - postVoidsTotal + cashRounding }
     /// What the drawer should hold: float + net cash + pay-ins − pay-outs − drops.
@@ -95,7 +116,13 @@ public struct ShiftReport: Codable, Sendable, Hashable {
             }
         }
         byTax.sort { ($0.category, $0.rate) < ($1.category, $1.rate) }
-        for l in s.lines { byCategory[l.category, default: 0] += sign * l.amount }
+        for l in s.lines {
+            byCategory[l.category, default: 0] += sign * l.amount
+            var t = tallies.products[l.product] ?? ProductTally(name: l.name, unit: l.unit, quantity: 0, amount: 0)
+            t.quantity += sign * l.qty
+            t.amount += sign * l.amount
+            tallies.products[l.product] = t
+        }
         if !isRefund && sign > 0 {
             var cal = Calendar(identifier: .gregorian)
             cal.timeZone = timeZone

@@ -35,6 +35,7 @@ public actor PrintWorker {
     private let options: Options
     private var printer: PrinterStatus
     private var lastStatus: PrintQueueStatus?
+    private var printerCheckedAt = Date.distantPast
 
     public init(ledger: Ledger, target: any PrintTarget, profile: PrinterProfile, clock: any TillClock = SystemClock(),
                 options: Options = Options()) throws {
@@ -95,7 +96,10 @@ public actor PrintWorker {
         let jobs: [PrintJob]
         do { jobs = try ledger.openPrintJobs() } catch { return false }
         guard let head = jobs.first else {
-            await publish(waiting: 0, refreshPrinter: lastStatus == nil || lastStatus!.waiting > 0)
+            // Idle: look at the printer when the queue just emptied, while it reports a problem (it may be fixed
+            // without a job to show it — paper put in, the printer back on), and every half minute.
+            let stale = Date().timeIntervalSince(printerCheckedAt) > 30
+            await publish(waiting: 0, refreshPrinter: lastStatus == nil || lastStatus!.waiting > 0 || printer.problem != nil || stale)
             return false
         }
         let now = clock.wallMillis()
@@ -170,7 +174,10 @@ public actor PrintWorker {
     }
 
     private func publish(waiting: Int, refreshPrinter: Bool) async {
-        if refreshPrinter { printer = await target.status() }
+        if refreshPrinter {
+            printer = await target.status()
+            printerCheckedAt = Date()
+        }
         // Failed or doubtful jobs of the last 24 hours: the owner's menu offers to reprint them.
         let attention = (try? ledger.printJobsNeedingAttention(since: clock.wallMillis() - 24 * 3600 * 1000)) ?? 0
         let status = PrintQueueStatus(printer: printer, waiting: max(0, waiting), needsAttention: attention, spooling: target.isSpool)

@@ -27,7 +27,9 @@ public final class Tmux {
 
     /// The screen as it is now, one string per row.
     public func screen() throws -> [String] {
-        try tmux(["capture-pane", "-p", "-t", session]).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var rows = try tmux(["capture-pane", "-p", "-t", session]).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if rows.last == "" { rows.removeLast() }  // the newline after the last row
+        return rows
     }
 
     /// Waits (at most `seconds`) until the screen shows every one of `texts`; the screen as last seen.

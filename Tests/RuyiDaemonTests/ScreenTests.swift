@@ -4,6 +4,7 @@ import RuyiAPI
 import RuyiLedger
 import RuyiTestKit
 import Testing
+@testable import RuyiClient
 
 /// The cashier's till screen, driven in tmux against a real ruyid as a person would: keys in, the pane read back.
 @Suite(.serialized) struct TillScreenTests {
@@ -113,6 +114,133 @@ import Testing
         try t.resize(columns: 80, rows: 24)
         usleep(800_000)
         #expect(Self.fits(try t.screen(), columns: 80))
+        try t.press("C-c")
+    }
+}
+
+/// The owner's menu in tmux: signed in with the owner's PIN, today's takings, closing the day with the cash counted
+/// (restated with the difference before a second key), reprinting the closing report; plain words that fit 80×24.
+@Suite(.serialized) struct OwnerMenuTests {
+    @Test func theOwnerReadsTodayClosesTheDayAndReprintsTheClosingReport() throws {
+        let d = try DaemonUnderTest()
+        defer { d.stop() }
+        try #require(try d.start() != nil, "\(d.log)")
+        // A sale at the till first.
+        _ = try d.call("POST", "/v1/session", #"{"cashier":"c1","pin":"1234"}"#)
+        _ = try d.call("POST", "/v1/till/scan", #"{"data":"6901234567892"}"#)
+        #expect(try d.call("POST", "/v1/till/tender/cash", #"{"amount":"10"}"#).0 == 200)
+        let expected = try #require(try d.call("GET", "/v1/reports/x").1["expected_cash"] as? String)
+        let t = try Tmux([try BuiltProducts.executable("ruyi"), "menu", "--socket", d.socket])
+        var screens: [[String]] = []
+        func see(_ texts: String...) throws -> Bool {
+            let end = Date().addingTimeInterval(10)
+            while Date() < end {
+                let s = try t.screen()
+                if texts.allSatisfy({ s.joined(separator: "\n").contains($0) }) { screens.append(s); return true }
+                usleep(50_000)
+            }
+            screens.append(try t.screen())
+            return false
+        }
+        #expect(try see("老板编号"))
+        try t.type("boss"); try t.press("Enter")
+        #expect(try see("老板密码"))
+        try t.type("8888"); try t.press("Enter")
+        #expect(try see("老板，你好", "1   今天的生意", "7   数据上传", "0   退出"), "\(screens.last ?? [])")
+        try t.type("1")
+        #expect(try see("今天卖了 3.50 元，1 位顾客", "现金：3.50 元", "卖得最好：可口可乐 330ml 1"), "\(screens.last ?? [])")
+        // Close the day: count one yuan more than expected; the menu says so and waits for a second key.
+        try t.type("2")
+        #expect(try see("数一数钱箱里的现金"))
+        let counted = MenuScreen.yuan((MenuScreen.fen(expected) ?? 0) + 100)
+        try t.type(counted); try t.press("Enter")
+        #expect(try see("钱箱里应该有 \(expected) 元，你数的是 \(counted) 元，多了 1.00 元", "不能再改", "按 1 确认"), "\(screens.last ?? [])")
+        try t.type("1")
+        #expect(try see("第 1 号结账单：卖了 3.50 元，现金差额 1.00 元"), "\(screens.last ?? [])")
+        #expect(try d.call("GET", "/v1/shift").1["open"] as? Bool == false)
+        try t.type("3")
+        #expect(try see("第几号结账单"))
+        try t.press("Enter")
+        #expect(try see("第 1 号结账单正在补打"), "\(screens.last ?? [])")
+        // Other pages: the printer's state in plain words; what is not there yet says so.
+        try t.type("0"); try t.type("5")
+        #expect(try see("打印机：正常"), "\(screens.last ?? [])")
+        try t.type("0"); try t.type("6")
+        #expect(try see("还没有开通"))
+        for s in screens { #expect(TillScreenTests.fits(s, columns: 80) && s.count <= 24, "\(s)") }
+        try t.press("C-c")
+    }
+
+    @Test func theOwnersWordsHaveNoJargonAndFitTheScreen() {
+        for (key, text) in MenuStrings.catalog {
+            for word in MenuStrings.jargon { #expect(!text.zh.contains(word), "\(key): \(text.zh) says \(word)") }
+            let filled = text.zh.replacingOccurrences(of: #"\{[0-9]\}"#, with: "100000.00", options: .regularExpression)
+            #expect(TillScreenTests.displayColumns(filled) <= 76, "\(key) is too wide for 80 columns: \(filled)")
+        }
+    }
+
+    @Test func thePriceStockCashiersAndANewProductFromTheMenu() throws {
+        let d = try DaemonUnderTest()
+        defer { d.stop() }
+        try #require(try d.start() != nil, "\(d.log)")
+        let t = try Tmux([try BuiltProducts.executable("ruyi"), "menu", "--socket", d.socket])
+        func see(_ texts: String...) throws -> Bool {
+            let end = Date().addingTimeInterval(10)
+            while Date() < end {
+                let screen = try t.screen()
+                if texts.allSatisfy({ screen.joined(separator: "\n").contains($0) }) {
+                    #expect(TillScreenTests.fits(screen, columns: 80) && screen.count <= 24)
+                    return true
+                }
+                usleep(50_000)
+            }
+            Issue.record("not on the screen: \(texts)\n\(try t.screen().joined(separator: "\n"))")
+            return false
+        }
+        _ = try see("老板编号"); try t.type("boss"); try t.press("Enter")
+        _ = try see("老板密码"); try t.type("8888"); try t.press("Enter")
+        _ = try see("1   今天的生意")
+        // A price change: restated with both prices, done only after the second key; refused a zero price first.
+        try t.type("3"); _ = try see("2   改价格")
+        try t.type("2"); _ = try see("扫要改价的商品")
+        try t.type("6901234567892"); try t.press("Enter")
+        _ = try see("可口可乐 330ml 现在卖 3.50 元")
+        try t.type("4"); try t.press("Enter")
+        _ = try see("把 可口可乐 330ml 从 3.50 元改成 4.00 元", "按 1 确认")
+        try t.type("0")
+        _ = try see("没有做，什么都没改")
+        #expect(try d.call("GET", "/v1/products/cola").1["product"].flatMap { ($0 as? [String: Any])?["price"] as? String } == "3.50")
+        try t.type("2"); try t.type("cola"); try t.press("Enter"); try t.type("4"); try t.press("Enter")
+        _ = try see("改成 4.00 元", "按 1 确认"); try t.type("1")
+        _ = try see("可口可乐 330ml 改成 4.00 元了")
+        #expect(try d.call("GET", "/v1/products/cola").1["product"].flatMap { ($0 as? [String: Any])?["price"] as? String } == "4.00")
+        // A new product by scanning its code.
+        try t.type("3"); _ = try see("扫新商品的条码")
+        try t.type("6901234567939"); try t.press("Enter"); _ = try see("商品名字")
+        try t.type("矿泉水"); try t.press("Enter"); _ = try see("卖多少元")
+        try t.type("2"); try t.press("Enter")
+        _ = try see("添加 矿泉水（6901234567939），卖 2.00 元"); try t.type("1")
+        _ = try see("矿泉水 加好了")
+        #expect(try d.call("POST", "/v1/session", #"{"cashier":"c1","pin":"1234"}"#).0 == 200)
+        #expect(try d.call("POST", "/v1/till/scan", #"{"data":"6901234567939"}"#).0 == 200, "sold at once")
+        // Goods in, and a write-off restated before it is done.
+        try t.type("0"); try t.type("2"); _ = try see("1   进货")
+        try t.type("1"); _ = try see("扫商品的条码"); try t.type("cola"); try t.press("Enter")
+        _ = try see("数量"); try t.type("24"); try t.press("Enter")
+        _ = try see("可口可乐 330ml 现在有")
+        try t.type("3"); try t.type("cola"); try t.press("Enter"); try t.type("2"); try t.press("Enter")
+        _ = try see("把 可口可乐 330ml 报损 2", "按 1 确认"); try t.type("1")
+        _ = try see("可口可乐 330ml 现在有 22")
+        // A new cashier, then stopped (restated first).
+        // The cashier signing in at the till locked owner actions again: the menu asks for the PIN once more.
+        try t.type("0"); try t.type("4"); _ = try see("请再输一次老板密码")
+        try t.type("8888"); try t.press("Enter")
+        _ = try see("c1  小王", "可以接着做了")
+        try t.type("1"); try t.type("c2"); try t.press("Enter"); try t.type("小李"); try t.press("Enter"); try t.type("2468"); try t.press("Enter")
+        _ = try see("c2  小李")
+        try t.type("3"); try t.type("c2"); try t.press("Enter")
+        _ = try see("停用 c2", "按 1 确认"); try t.type("1")
+        _ = try see("c2  小李（已停用）")
         try t.press("C-c")
     }
 }
