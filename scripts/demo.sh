@@ -41,7 +41,7 @@ step status
 cat <<HINT
 
 ruyid is running (log: $state/ruyid.log). From another terminal:
-  RUYI_SOCKET=$sock $bin/ruyi scan 6901234567892     (and: ruyi cart, ruyi pay cash 10, ruyi status)
+  RUYI_SOCKET=$sock $bin/ruyi scan 6901234567892     (and: ruyi cart, ruyi pay cash 10, ruyi status; ruyi till, ruyi menu: the screens — the owner is boss, PIN 8888)
 Ctrl-C stops it cleanly.
 HINT
 trap - EXIT
