@@ -164,7 +164,15 @@ final class TillScreen {
         case "d": if let l = lastLine { start(.lineDiscount(l)) } else { say("购物车是空的", error: true) }
         case "D": start(.saleDiscount)
         case "c": start(.cash)
-        case "m": start(.code)
+        case "m":
+            guard cart?.kind == "refund" else { start(.code); return }
+            // A return of a code-paid sale: the money goes back the way it came.
+            switch api.call("POST", "/v1/till/tender/code-refund", as: TenderOutcome.self) {
+            case let .success(t):
+                lastSale = t.done?.sale
+                say("已原路退回付款码 · 小票 \(t.done?.receipt ?? 0)")
+            case let .failure(e): say(e.message, error: true)
+            }
         case "h":
             if let e = api.send("POST", "/v1/till/park", ParkRequest(label: nil)) { say(e.message, error: true) } else { say("已挂单") }
         case "r":
@@ -260,12 +268,12 @@ final class TillScreen {
             case let .success(r):
                 change = nil
                 info = r.returnable.prefix(6).map { "第 \($0.line) 行  \($0.name)  可退 \($0.quantity) · \($0.amount)" }
-                say("退货：输入 原单行号 数量（如 1 1），回车；都输完了直接回车，再按 c 退现金")
+                say("退货：输入 原单行号 数量（如 1 1），回车；输完直接回车，按 c 退现金，付款码付的按 m 原路退回")
                 ask = .returnLine
             case let .failure(e): say(e.message, error: true)
             }
         case .returnLine:
-            guard !text.isEmpty else { info = []; say("按 c 把钱退给顾客"); return }
+            guard !text.isEmpty else { info = []; say("按 c 退现金；付款码付的按 m 原路退回"); return }
             let parts = text.split(separator: " ")
             guard let line = parts.first.flatMap({ Int($0) }) else { say("要写原单的行号和数量，如 1 1", error: true); ask = .returnLine; return }
             report(api.call("POST", "/v1/till/return/lines", ReturnLineRequest(line: line, quantity: parts.count > 1 ? String(parts[1]) : "1"), as: CartView.self),

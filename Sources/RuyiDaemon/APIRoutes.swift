@@ -19,7 +19,7 @@ enum APIRoutes {
         "POST /v1/session", "DELETE /v1/session",
         "GET /v1/shift", "POST /v1/shift/open",
         "GET /v1/till", "POST /v1/till/scan", "POST /v1/till/lines/{line}/quantity", "DELETE /v1/till/lines/{line}",
-        "POST /v1/till/tender/cash", "POST /v1/till/tender/code", "DELETE /v1/till/tender/code", "GET /v1/payments/{order}", "POST /v1/till/cancel",
+        "POST /v1/till/tender/cash", "POST /v1/till/tender/code", "DELETE /v1/till/tender/code", "GET /v1/payments/{order}", "POST /v1/till/tender/code-refund", "POST /v1/till/cancel",
         "POST /v1/setup", "POST /v1/cashiers", "POST /v1/catalog/import", "GET /v1/reports/x",
         "GET /v1/catalog/search", "POST /v1/shift/close",
         "POST /v1/till/park", "GET /v1/parked", "POST /v1/parked/{id}/resume",
@@ -108,6 +108,7 @@ enum APIRoutes {
             return try await run { try await d.till.startCodePayment(body) }
         }
         router.delete("/v1/till/tender/code") { _, _ in try await run { try await d.till.cancelCodePayment() } }
+        router.post("/v1/till/tender/code-refund") { _, _ in try await run { try await d.till.refundToCode() } }
         router.get("/v1/payments/{order}") { _, ctx in
             let order = ctx.parameters.get("order") ?? ""
             return try await run { try await d.till.codePayment(order) }

@@ -2,6 +2,7 @@ import Foundation
 import RuyiAPI
 import RuyiCore
 import RuyiLedger
+import RuyiPayments
 
 /// Payment codes at the till: the customer's code starts an attempt (in the ledger before anything is sent), the cart
 /// waits — the till stays responsive and the cashier can cancel — and `CodePayments` settles it.
@@ -66,6 +67,55 @@ extension TillSession {
         let remaining: Money
         do { remaining = try cart.totals().remaining } catch { throw TillFailure.cart(error) }
         guard remaining.isPositive else { throw TillFailure.cart(.nothingToPay) }
+    }
+
+    /// A return of a code-paid sale: the money goes back through the provider to the customer's account, with the
+    /// refund's own number (recorded first, like any attempt). The cart waits while the acquirer is asked; a refund
+    /// whose answer never came is retried with the same number (never refunded twice), and until it is settled the
+    /// cashier is told not to pay cash instead.
+    public func refundToCode() async throws(TillFailure) -> TenderOutcome {
+        let c = try requireCashier()
+        guard let payments = codePayments else { throw TillFailure(409, "till.payment_code") }
+        guard case let .refund(original) = cart.kind, case .open = cart.state else { throw TillFailure(409, "payment.not_a_code_refund") }
+        guard let paying = try? ledger.paymentAttempt(paying: original) else { throw TillFailure(409, "payment.not_a_code_refund") }
+        let owed: Money
+        do { owed = try cart.totals().remaining } catch { throw TillFailure.cart(error) }
+        let back = Money(minorUnits: -owed.minorUnits, currency: owed.currency)
+        guard owed.isNegative, back <= paying.amount else { throw TillFailure(409, "payment.not_a_code_refund") }
+        let id: UUID
+        do {
+            id = try ledger.unfinishedRefund(of: paying.id)?.id
+                ?? ledger.beginPaymentAttempt(provider: paying.provider, amount: back, authCode: "", cashier: c.id, refunds: paying.id)
+        } catch { throw .ledger(error, 500) }
+        // The cart waits on it: nothing changes it while the acquirer is asked.
+        do { try cart.beginCodePayment(provider: paying.provider, order: id) } catch { throw TillFailure.cart(error) }
+        journal()
+        guard case let .awaitingPayment(n) = cart.state else { throw TillFailure(500, "api.internal") }
+        var answer: RefundAnswer?
+        for attempt in 1...3 where answer == nil {
+            try? ledger.paymentStep(id, "refund sent (\(attempt))")
+            do { answer = try await payments.provider.refund(order: CodePayments.order(paying.id), refund: CodePayments.order(id), amount: back) } catch {
+                try? ledger.paymentStep(id, "refund: no answer (\(error))")
+            }
+        }
+        switch answer {
+        case let .refunded(transaction)?:
+            try? ledger.paymentStep(id, "refunded", state: .paid, transaction: transaction)
+            var next = cart
+            do { try next.codePaymentSucceeded(attempt: n, transaction: transaction) } catch { throw TillFailure.cart(error) }
+            let outcome = try completeSale(next, cashier: c.id, completing: id)
+            events.publish(name: "payment", ["state": "refunded", "order": CodePayments.order(id), "amount": back.formatted])
+            return outcome
+        case let .refused(code, message)?:
+            try? ledger.finishPaymentAttempt(id, .declined, detail: "\(code) \(message)")
+            try? cart.codePaymentFailed(attempt: n, reason: message)
+            journal()
+            throw TillFailure(409, "payment.refund_refused", Strings.text("payment.refund_refused") + "（\(message.isEmpty ? code : message)）")
+        case nil:
+            try? cart.codePaymentFailed(attempt: n, reason: "no answer")
+            journal()
+            throw TillFailure(503, "payment.refund_unknown")
+        }
     }
 
     /// `GET /v1/payments/{order}`: where an attempt stands.

@@ -35,6 +35,9 @@ public struct PaymentAttemptRecord: Hashable, Sendable {
     public let sale: UUID?
     public let createdAt: Int64
     public let updatedAt: Int64
+    /// A refund back to the customer's code payment (`refunds`: the attempt that paid the sale).
+    public let isRefund: Bool
+    public let refunds: UUID?
 }
 
 /// `data` of a `payment_attempt` entry (the attempt begins) and of a `payment_outcome` entry (it ends, `ref` = attempt).
@@ -43,6 +46,8 @@ struct PaymentAttemptData: Codable, Sendable {
     var amount: Int64
     var code: String
     var cashier: String
+    /// Refunds: the attempt whose payment is refunded.
+    var refunds: UUID?
 }
 
 struct PaymentOutcomeData: Codable, Sendable {
@@ -66,16 +71,18 @@ extension LedgerError {
 extension Ledger {
     /// Records a payment-code attempt before anything is sent to the acquirer: a chained `payment_attempt` entry and
     /// the attempt's row. Returns its id, the merchant order number.
-    public func beginPaymentAttempt(provider: String, amount: Money, authCode: String, cashier: String) throws -> UUID {
+    public func beginPaymentAttempt(provider: String, amount: Money, authCode: String, cashier: String, refunds: UUID? = nil) throws -> UUID {
         let id = newID()
-        let hint = authCode.count > 8 ? "\(authCode.prefix(4))…\(authCode.suffix(4))" : "…"
+        let hint = refunds != nil ? "refund" : authCode.count > 8 ? "\(authCode.prefix(4))…\(authCode.suffix(4))" : "…"
         try write { db in
-            let entry = try Chain.append(db, kind: .paymentAttempt, id: id,
-                                         data: PaymentAttemptData(provider: provider, amount: amount.minorUnits, code: hint, cashier: cashier), clock: clock)
+            let entry = try Chain.append(db, kind: .paymentAttempt, id: id, ref: refunds,
+                                         data: PaymentAttemptData(provider: provider, amount: amount.minorUnits, code: hint, cashier: cashier, refunds: refunds),
+                                         clock: clock)
             try db.execute(sql: """
-                INSERT INTO payment_attempt(id, provider, amount, code_hint, cashier, state, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, 'started', ?, ?)
-                """, arguments: [Foundation.Data(id.bytes), provider, amount.minorUnits, hint, cashier, entry.at, entry.at])
+                INSERT INTO payment_attempt(id, provider, amount, code_hint, cashier, state, created_at, updated_at, kind, refunds)
+                VALUES (?, ?, ?, ?, ?, 'started', ?, ?, ?, ?)
+                """, arguments: [Foundation.Data(id.bytes), provider, amount.minorUnits, hint, cashier, entry.at, entry.at,
+                                 refunds == nil ? "pay" : "refund", refunds.map { Foundation.Data($0.bytes) }])
             try Self.insertStep(db, id, at: entry.at, "started", detail: "\(amount.formatted) by \(provider)")
         }
         return id
@@ -127,11 +134,29 @@ extension Ledger {
         }
     }
 
-    /// Attempts not settled yet, oldest first: after a restart each is queried, then completed or reversed.
+    /// Payment attempts not settled yet, oldest first: after a restart each is queried, then completed or reversed.
+    /// (Refunds are not among them: a refund is only ever retried, with its own number, never reversed.)
     public func unfinishedPaymentAttempts() throws -> [PaymentAttemptRecord] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM payment_attempt WHERE state NOT IN ('completed', 'declined', 'reversed') ORDER BY created_at, id")
+            try Row.fetchAll(db, sql: "SELECT * FROM payment_attempt WHERE state NOT IN ('completed', 'declined', 'reversed') AND kind = 'pay' ORDER BY created_at, id")
                 .map(Self.attempt)
+        }
+    }
+
+    /// The code payment that paid `sale`, if one did.
+    public func paymentAttempt(paying sale: UUID) throws -> PaymentAttemptRecord? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM payment_attempt WHERE sale = ? AND kind = 'pay' AND state = 'completed'",
+                             arguments: [Foundation.Data(sale.bytes)]).map(Self.attempt)
+        }
+    }
+
+    /// A refund of `attempt` begun and not settled (its outcome unknown): retried with the same number, so it is never
+    /// refunded twice.
+    public func unfinishedRefund(of attempt: UUID) throws -> PaymentAttemptRecord? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM payment_attempt WHERE refunds = ? AND kind = 'refund' AND state NOT IN ('completed', 'declined', 'reversed')",
+                             arguments: [Foundation.Data(attempt.bytes)]).map(Self.attempt)
         }
     }
 
@@ -161,9 +186,11 @@ extension Ledger {
     private static func attempt(_ row: Row) -> PaymentAttemptRecord {
         let id: Foundation.Data = row["id"]
         let sale: Foundation.Data? = row["sale"]
+        let refunds: Foundation.Data? = row["refunds"]
         return PaymentAttemptRecord(id: UUID(bytes: Array(id)), provider: row["provider"], amount: Money(fen: row["amount"]), codeHint: row["code_hint"],
                                     cashier: row["cashier"], state: PaymentAttemptState(rawValue: row["state"]) ?? .started,
                                     transaction: row["transaction_id"], sale: sale.map { UUID(bytes: Array($0)) },
-                                    createdAt: row["created_at"], updatedAt: row["updated_at"])
+                                    createdAt: row["created_at"], updatedAt: row["updated_at"],
+                                    isRefund: (row["kind"] as String?) == "refund", refunds: refunds.map { UUID(bytes: Array($0)) })
     }
 }

@@ -183,6 +183,13 @@ enum LedgerSchema {
                 CREATE INDEX payment_step_attempt ON payment_step(attempt);
                 """)
         }
+        m.registerMigration("v6-payment-refunds") { db in
+            // A refund back to a code payment is an attempt too: `kind` refund, `refunds` the paying attempt.
+            try db.execute(sql: """
+                ALTER TABLE payment_attempt ADD COLUMN kind TEXT NOT NULL DEFAULT 'pay';
+                ALTER TABLE payment_attempt ADD COLUMN refunds BLOB;
+                """)
+        }
         return m
     }
 }

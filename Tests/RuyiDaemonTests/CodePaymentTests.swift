@@ -154,4 +154,43 @@ import Testing
         #expect(try await p.query(order: "never-sent") == .notPaid)
         await p.close()
     }
+
+    @Test func aReturnOfACodePaidSaleGoesBackThroughTheProviderOrIsRefusedForCash() async throws {
+        let c = try await Self.counter()
+        let order = try await Self.start(c, "281234567890123499")
+        let paid = try await Self.settled(c, order)
+        let receipt = try c.ledger.sale(try #require(paid.sale)).receipt
+        // Back to the customer's account: the refund recorded with its own number, the refund sale committed with it.
+        _ = try await c.till.startReturn(ReturnRequest(receipt: String(format: "0001-%04lld", receipt)))
+        _ = try await c.till.returnLine(ReturnLineRequest(line: 1, quantity: "1"))
+        let done = try await c.till.refundToCode()
+        #expect(done.done != nil && done.cart.lines.isEmpty)
+        #expect(c.acquirer.order(order)?.state == .refunded)
+        #expect(try c.ledger.unfinishedRefund(of: paid.id) == nil, "the refund attempt is settled")
+        let refundSale = try c.ledger.sale(try #require(UUID(uuidString: done.done!.sale)))
+        #expect(refundSale.payments.map(\.tender) == ["code"] && refundSale.total == -4990)
+        #expect(try c.ledger.xReport().byProvider == ["test": 0], "paid and refunded: nothing left with the provider")
+        // A second return of it: nothing is left to return.
+        #expect(await TillSessionTests.failure { try await c.till.startReturn(ReturnRequest(receipt: String(format: "0001-%04lld", receipt))) } != nil)
+
+        // The provider refuses (the order was reversed meanwhile): said so, the cart open again for cash.
+        _ = try await c.till.scan(bytes: Array("036000291452".utf8))
+        let order2 = try await Self.start(c, "281234567890123498")
+        let paid2 = try await Self.settled(c, order2)
+        let receipt2 = try c.ledger.sale(try #require(paid2.sale)).receipt
+        let p = try HTTPAcquirer(name: "test", url: c.acquirer.url, merchant: "m1", timeoutSeconds: 2)
+        _ = try await p.reverse(order: order2)
+        await p.close()
+        _ = try await c.till.startReturn(ReturnRequest(receipt: String(format: "0001-%04lld", receipt2)))
+        _ = try await c.till.returnLine(ReturnLineRequest(line: 1, quantity: "1"))
+        #expect(await TillSessionTests.failure { try await c.till.refundToCode() }?.code == "payment.refund_refused")
+        #expect(await c.till.cart.state == .open)
+        #expect(try await c.till.tenderCash(CashTenderRequest(amount: "49.90")).done != nil, "refunded in cash instead")
+        // A sale paid in cash is not refunded to a code.
+        _ = try await c.till.scan(bytes: Array("6901234567892".utf8))
+        let cash = try #require(try await c.till.tenderCash(CashTenderRequest(amount: "10")).done)
+        _ = try await c.till.startReturn(ReturnRequest(receipt: String(format: "0001-%04lld", cash.receipt)))
+        _ = try await c.till.returnLine(ReturnLineRequest(line: 1, quantity: "1"))
+        #expect(await TillSessionTests.failure { try await c.till.refundToCode() }?.code == "payment.not_a_code_refund")
+    }
 }
