@@ -160,7 +160,9 @@ final class MenuScreen {
             Choice(label: t("today.reprint"), action: {
                 self.ask(self.t("reprint.which")) { n in
                     switch self.api.call("GET", "/v1/reports/z/\(n.isEmpty ? "last" : n)", as: ZReportView.self) {
-                    case let .success(v): self.result(self.api.send("POST", "/v1/reports/z/\(v.z)/print"), done: self.t("reprint.done", "\(v.z)"))
+                    case let .success(v):
+                        self.result(self.api.send("POST", "/v1/reports/z/\(v.z)/print"), done: self.t("reprint.done", "\(v.z)"))
+                        self.show { self.zPage(v) }
                     case let .failure(e): self.refused(e)
                     }
                     self.again()
@@ -185,11 +187,25 @@ final class MenuScreen {
             self.body = [self.t("close.check", r.expectedCash, Self.yuan(got), words), self.t("close.final")]
             self.confirm {
                 switch self.api.call("POST", "/v1/shift/close", ShiftCloseRequest(counted: ["cash": Self.yuan(got)]), as: ZReportView.self) {
-                case let .success(z): self.say(self.t("close.done", "\(z.z)", z.report.netTotal, z.variance["cash"] ?? "0.00"))
+                case let .success(z):
+                    self.say(self.t("close.done", "\(z.z)", z.report.netTotal, z.variance["cash"] ?? "0.00"))
+                    self.show { self.zPage(z) }
                 case let .failure(e): self.refused(e)
                 }
             }
         }
+    }
+
+    /// A closing report to read on the screen (the paper one has every figure).
+    private func zPage(_ z: ZReportView) {
+        let r = z.report
+        var lines = [t("z.sales", r.businessDate, r.netTotal, "\(r.sales)")]
+        if r.refunds > 0 { lines.append(t("today.refunds", "\(r.refunds)", r.refundsTotal)) }
+        for (tender, amount) in r.byTender.sorted(by: { $0.key < $1.key }) { lines.append(t("today.tender", t("tender.\(tender)"), amount)) }
+        for (provider, amount) in (r.byProvider ?? [:]).sorted(by: { $0.key < $1.key }) { lines.append(t("z.provider", provider, amount)) }
+        lines.append(t("z.cash", r.expectedCash, z.counted["cash"] ?? "0.00", z.variance["cash"] ?? "0.00"))
+        if !z.closedBy.isEmpty { lines.append(t("z.by", z.closedBy)) }
+        page(t("z.title", "\(z.z)"), lines, [])
     }
 
     private func stock() {

@@ -157,13 +157,16 @@ import Testing
         #expect(try see("钱箱里应该有 \(expected) 元，你数的是 \(counted) 元，多了 1.00 元", "不能再改", "按 1 确认"), "\(screens.last ?? [])")
         try t.type("1")
         #expect(try see("第 1 号结账单：卖了 3.50 元，现金差额 1.00 元"), "\(screens.last ?? [])")
+        // The closing report, read on the screen.
+        #expect(try see("第 1 号结账单 │", "卖了 3.50 元，1 位顾客", "现金应有 \(expected) 元，数的是 \(counted) 元，差额 1.00 元"), "\(screens.last ?? [])")
+        try t.type("0")
         #expect(try d.call("GET", "/v1/shift").1["open"] as? Bool == false)
         try t.type("3")
         #expect(try see("第几号结账单"))
         try t.press("Enter")
-        #expect(try see("第 1 号结账单正在补打"), "\(screens.last ?? [])")
+        #expect(try see("第 1 号结账单正在补打", "第 1 号结账单 │"), "\(screens.last ?? [])")
         // Other pages: the printer's state in plain words; what is not there yet says so.
-        try t.type("0"); try t.type("5")
+        try t.type("0"); try t.type("0"); try t.type("5")
         #expect(try see("打印机：正常"), "\(screens.last ?? [])")
         try t.type("0"); try t.type("6")
         #expect(try see("还没有开通"))
