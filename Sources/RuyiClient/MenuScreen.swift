@@ -7,10 +7,7 @@ struct MenuScreenCommand: ParsableCommand {
     @Option(name: .long, help: "ruyid's socket (default: $RUYI_SOCKET, then /run/ruyi/ruyid.sock).") var socket: String?
 
     func run() throws {
-        guard let term = Terminal() else {
-            FileHandle.standardError.write(Data("ruyi menu: needs a terminal\n".utf8))
-            throw ExitCode(2)
-        }
+        let term = try Terminal.forScreen("ruyi menu")
         defer { term.restore() }
         MenuScreen(term: term, api: ScreenAPI(socket: APIClient.socketPath(flag: socket))).run()
     }
@@ -50,11 +47,7 @@ final class MenuScreen {
         self.api = api
     }
 
-    private func t(_ key: String, _ args: String...) -> String {
-        var s = MenuStrings.catalog[key]?.zh ?? key
-        for (i, a) in args.enumerated() { s = s.replacingOccurrences(of: "{\(i)}", with: a) }
-        return s
-    }
+    private func t(_ key: String, _ args: String...) -> String { MenuStrings.text(key, args) }
 
     func run() {
         signIn()

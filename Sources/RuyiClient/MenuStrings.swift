@@ -103,7 +103,7 @@ enum MenuStrings {
         "tender.voucher": ("代金券", "voucher"),
     ]
 
-    static func text(_ key: String, _ args: String...) -> String {
+    static func text(_ key: String, _ args: [String]) -> String {
         var s = catalog[key]?.zh ?? key
         for (i, a) in args.enumerated() { s = s.replacingOccurrences(of: "{\(i)}", with: a) }
         return s

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Glibc
 
@@ -24,6 +25,15 @@ final class Terminal {
         guard tcsetattr(0, TCSANOW, &t) == 0 else { return nil }
         raw = true
         write("\u{1B}[?1049h\u{1B}[?25l\u{1B}[H\u{1B}[2J")
+    }
+
+    /// The terminal for a full-screen command, or exit 2 with why (stdin is not a terminal).
+    static func forScreen(_ command: String) throws -> Terminal {
+        guard let term = Terminal() else {
+            FileHandle.standardError.write(Data("\(command): needs a terminal (run it on the till's screen, not through a pipe)\n".utf8))
+            throw ExitCode(2)
+        }
+        return term
     }
 
     func restore() {

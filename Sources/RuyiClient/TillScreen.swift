@@ -7,10 +7,7 @@ struct TillScreenCommand: ParsableCommand {
     @Option(name: .long, help: "ruyid's socket (default: $RUYI_SOCKET, then /run/ruyi/ruyid.sock).") var socket: String?
 
     func run() throws {
-        guard let term = Terminal() else {
-            FileHandle.standardError.write(Data("ruyi till: needs a terminal (run it on the till's screen, not through a pipe)\n".utf8))
-            throw ExitCode(2)
-        }
+        let term = try Terminal.forScreen("ruyi till")
         defer { term.restore() }
         let path = APIClient.socketPath(flag: socket)
         TillScreen(term: term, api: ScreenAPI(socket: path), feed: EventFeed(socket: path)).run()
