@@ -83,15 +83,17 @@ extension TillSession {
         let back = Money(minorUnits: -owed.minorUnits, currency: owed.currency)
         guard owed.isNegative, back <= paying.amount else { throw TillFailure(409, "payment.not_a_code_refund") }
         let id: UUID
+        let earlier: PaymentAttemptRecord?
         do {
-            id = try ledger.unfinishedRefund(of: paying.id)?.id
-                ?? ledger.beginPaymentAttempt(provider: paying.provider, amount: back, authCode: "", cashier: c.id, refunds: paying.id)
+            earlier = try ledger.unfinishedRefund(of: paying.id)
+            id = try earlier?.id ?? ledger.beginPaymentAttempt(provider: paying.provider, amount: back, authCode: "", cashier: c.id, refunds: paying.id)
         } catch { throw .ledger(error, 500) }
         // The cart waits on it: nothing changes it while the acquirer is asked.
         do { try cart.beginCodePayment(provider: paying.provider, order: id) } catch { throw TillFailure.cart(error) }
         journal()
         guard case let .awaitingPayment(n) = cart.state else { throw TillFailure(500, "api.internal") }
-        var answer: RefundAnswer?
+        // Refunded already (its sale could not be committed then): the money is back; only the sale is still to do.
+        var answer: RefundAnswer? = earlier.flatMap { $0.state == .paid ? $0.transaction.map { .refunded(transaction: $0) } : nil }
         for attempt in 1...3 where answer == nil {
             try? ledger.paymentStep(id, "refund sent (\(attempt))")
             do { answer = try await payments.provider.refund(order: CodePayments.order(paying.id), refund: CodePayments.order(id), amount: back) } catch {
@@ -102,10 +104,18 @@ extension TillSession {
         case let .refunded(transaction)?:
             try? ledger.paymentStep(id, "refunded", state: .paid, transaction: transaction)
             var next = cart
-            do { try next.codePaymentSucceeded(attempt: n, transaction: transaction) } catch { throw TillFailure.cart(error) }
-            let outcome = try completeSale(next, cashier: c.id, completing: id)
-            events.publish(name: "payment", ["state": "refunded", "order": CodePayments.order(id), "amount": back.formatted])
-            return outcome
+            do {
+                try next.codePaymentSucceeded(attempt: n, transaction: transaction)
+                let outcome = try completeSale(next, cashier: c.id, completing: id)
+                events.publish(name: "payment", ["state": "refunded", "order": CodePayments.order(id), "amount": back.formatted])
+                return outcome
+            } catch {
+                // The money is back with the customer, the refund sale not recorded: the cart opens again, and the next
+                // try records it without asking the acquirer again.
+                try? cart.codePaymentFailed(attempt: n, reason: "refunded; the sale is still to record")
+                journal()
+                throw error as? TillFailure ?? TillFailure(500, "api.internal")
+            }
         case let .refused(code, message)?:
             try? ledger.finishPaymentAttempt(id, .declined, detail: "\(code) \(message)")
             try? cart.codePaymentFailed(attempt: n, reason: message)

@@ -29,6 +29,8 @@ public final class TestAcquirer: @unchecked Sendable {
         public var state: State
         public var transaction: String?
         public var payRequests: Int
+        /// The refund number that refunded it (a refund asked again with it is answered the same).
+        public var refund: String?
         var settlesAt: Date?
         var settlesPaid: Bool
     }
@@ -182,7 +184,7 @@ public final class TestAcquirer: @unchecked Sendable {
                 if case let .lose(then) = behaviour { lost = true; behaviour = then; continue }
                 break
             }
-            var o = Order(authCode: code, amountFen: amount, state: .paying, transaction: nil, payRequests: 1, settlesAt: nil, settlesPaid: true)
+            var o = Order(authCode: code, amountFen: amount, state: .paying, transaction: nil, payRequests: 1, refund: nil, settlesAt: nil, settlesPaid: true)
             switch behaviour {
             case .pay: o.state = .paid; o.transaction = newTransaction()
             case let .userPaying(seconds, paid): o.settlesAt = Date().addingTimeInterval(seconds); o.settlesPaid = paid
@@ -222,7 +224,7 @@ public final class TestAcquirer: @unchecked Sendable {
                 orders[id] = o
             } else {
                 // Never seen (the pay request was lost on the way): the number is spent all the same.
-                orders[id] = Order(authCode: "", amountFen: 0, state: .reversed, transaction: nil, payRequests: 0, settlesAt: nil, settlesPaid: false)
+                orders[id] = Order(authCode: "", amountFen: 0, state: .reversed, transaction: nil, payRequests: 0, refund: nil, settlesAt: nil, settlesPaid: false)
             }
             return ["result": "SUCCESS"]
         }
@@ -230,8 +232,13 @@ public final class TestAcquirer: @unchecked Sendable {
 
     private func refund(_ id: String, _ f: [String: Any]) -> [String: Any] {
         locked {
+            let refundID = f["refund"] as? String
+            if let o = settled(id), o.state == .refunded, o.refund == refundID {
+                return ["result": "SUCCESS", "transaction": "R" + (o.transaction ?? "")]  // the same refund asked again
+            }
             guard var o = settled(id), o.state == .paid else { return ["result": "FAIL", "code": "TRADE_STATE_ERROR", "message": "not paid"] }
             o.state = .refunded
+            o.refund = refundID
             orders[id] = o
             return ["result": "SUCCESS", "transaction": "R" + (o.transaction ?? "")]
         }

@@ -152,6 +152,14 @@ import Testing
             return
         }
         #expect(try await p.query(order: "never-sent") == .notPaid)
+        // A refund asked again with its own number is answered the same (never refunded twice); another number is refused.
+        _ = try await p.pay(order: "o-2", authCode: "281234567890123456", amount: Money(fen: 100), subject: "t")
+        let r1 = try await p.refund(order: "o-2", refund: "r-1", amount: Money(fen: 100))
+        #expect(try await p.refund(order: "o-2", refund: "r-1", amount: Money(fen: 100)) == r1)
+        guard case .refused = try await p.refund(order: "o-2", refund: "r-2", amount: Money(fen: 100)) else {
+            Issue.record("a second refund number must be refused")
+            return
+        }
         await p.close()
     }
 
