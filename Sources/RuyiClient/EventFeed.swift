@@ -14,7 +14,6 @@ final class EventFeed: @unchecked Sendable {
     private let wakeWrite: Int32
     private let lock = NSLock()
     private var queue: [Event] = []
-    private var _connected = false
 
     init(socket: String) {
         var fds: [Int32] = [0, 0]
@@ -26,8 +25,6 @@ final class EventFeed: @unchecked Sendable {
         thread.name = "ruyi-events"
         thread.start()
     }
-
-    var connected: Bool { lock.withLock { _connected } }
 
     /// The events since the last call.
     func drain() -> [Event] {
@@ -42,15 +39,12 @@ final class EventFeed: @unchecked Sendable {
         while true {
             try? client.follow("/v1/events") { e in
                 let fields = (try? JSONSerialization.jsonObject(with: Data(e.data.utf8)) as? [String: String]) ?? [:]
-                lock.withLock {
-                    _connected = true
-                    queue.append(Event(name: e.name, fields: fields))
-                }
+                lock.withLock { queue.append(Event(name: e.name, fields: fields)) }
                 poke()
                 return true
             }
-            // The stream ended or never started: ruyid is stopping or restarting. Say so, and try again shortly.
-            lock.withLock { _connected = false }
+            // The stream ended or never started: ruyid is stopping or restarting. Wake the screen (it finds out and
+            // says so) and try again shortly.
             poke()
             Thread.sleep(forTimeInterval: 0.5)
         }

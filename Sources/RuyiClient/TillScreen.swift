@@ -36,25 +36,25 @@ final class TillScreen {
         case resume([ParkedView])
     }
 
-    private let term: Terminal
-    private let api: ScreenAPI
-    private let feed: EventFeed
-    private var cart: CartView?
-    private var status: StatusView?
-    private var linked = true
-    private var cashierName: String?
-    private var lastScan = ""
-    private var message = ""
-    private var messageIsError = false
-    private var info: [String] = []
-    private var input = ""
-    private var ask: Ask?
+    let term: Terminal
+    let api: ScreenAPI
+    let feed: EventFeed
+    var cart: CartView?
+    var status: StatusView?
+    var linked = true
+    var cashierName: String?
+    var lastScan = ""
+    var message = ""
+    var messageIsError = false
+    var info: [String] = []
+    var input = ""
+    var ask: Ask?
     /// After a cash sale: the change, big, until the next scan.
-    private var change: String?
-    private var payment: CodePaymentView?
-    private var lastSale: String?
-    private var refreshedAt = Date.distantPast
-    private var quit = false
+    var change: String?
+    var payment: CodePaymentView?
+    var lastSale: String?
+    var refreshedAt = Date.distantPast
+    var quit = false
 
     init(term: Terminal, api: ScreenAPI, feed: EventFeed) {
         self.term = term
@@ -77,7 +77,7 @@ final class TillScreen {
 
     // MARK: state from ruyid
 
-    private func refresh() {
+    func refresh() {
         refreshedAt = Date()
         switch api.call("GET", "/v1/status", as: StatusView.self) {
         case let .success(s):
@@ -96,7 +96,7 @@ final class TillScreen {
         }
     }
 
-    private func handle(_ events: [EventFeed.Event]) {
+    func handle(_ events: [EventFeed.Event]) {
         for e in events {
             switch (e.name, e.fields["outcome"] ?? e.fields["state"] ?? e.fields["change"] ?? "") {
             case ("scan", "misread"): say("没扫清楚，请再扫一次", error: true)
@@ -125,7 +125,7 @@ final class TillScreen {
 
     // MARK: keys
 
-    private func handle(_ key: Terminal.Key) {
+    func handle(_ key: Terminal.Key) {
         if key == .ctrlC { quit = true; return }
         if let ask { answer(ask, key); return }
         switch key {
@@ -151,9 +151,9 @@ final class TillScreen {
         }
     }
 
-    private var lastLine: Int? { cart?.lines.last(where: { !$0.voided })?.line }
+    var lastLine: Int? { cart?.lines.last(where: { !$0.voided })?.line }
 
-    private func command(_ c: Character) {
+    func command(_ c: Character) {
         info = []
         switch c {
         case "q": if let l = lastLine { start(.quantity(l)) } else { say("购物车是空的", error: true) }
@@ -195,12 +195,12 @@ final class TillScreen {
         refresh()
     }
 
-    private func start(_ a: Ask) {
+    func start(_ a: Ask) {
         ask = a
         input = ""
     }
 
-    private func answer(_ a: Ask, _ key: Terminal.Key) {
+    func answer(_ a: Ask, _ key: Terminal.Key) {
         switch key {
         case .escape:
             ask = nil; input = ""; info = []
@@ -301,18 +301,18 @@ final class TillScreen {
         text.hasSuffix("%") ? DiscountRequest(percent: String(text.dropLast())) : DiscountRequest(amount: text)
     }
 
-    private func report(_ r: Result<CartView, ScreenAPI.Refusal>, done: String) {
+    func report(_ r: Result<CartView, ScreenAPI.Refusal>, done: String) {
         switch r {
         case let .success(c): cart = c; say(done)
         case let .failure(e): say(e.message, error: true)
         }
     }
 
-    private func resume(_ p: ParkedView) {
+    func resume(_ p: ParkedView) {
         if let e = api.send("POST", "/v1/parked/\(p.id)/resume") { say(e.message, error: true) } else { say("已取回：\(p.label)") }
     }
 
-    private func scan(_ code: String) {
+    func scan(_ code: String) {
         switch api.call("POST", "/v1/till/scan", ScanRequest(data: code), as: ScanOutcome.self) {
         case let .success(o):
             cart = o.cart
@@ -333,14 +333,14 @@ final class TillScreen {
         }
     }
 
-    private func askUnknown(_ code: String) {
+    func askUnknown(_ code: String) {
         lastScan = "\(code) → 商品库里没有"
         say("商品库里没有这个码：输入价格照卖（老板以后补登），Esc 不卖", error: true)
         ask = .unknownPrice(code)
         input = ""
     }
 
-    private func payByCode(_ code: String) {
+    func payByCode(_ code: String) {
         switch api.call("POST", "/v1/till/tender/code", CodeTenderRequest(authCode: code), as: TenderOutcome.self) {
         case let .success(t):
             payment = t.payment
@@ -349,76 +349,9 @@ final class TillScreen {
         }
     }
 
-    private func say(_ text: String, error: Bool = false) {
+    func say(_ text: String, error: Bool = false) {
         message = text
         messageIsError = error && !text.isEmpty
-    }
-
-    // MARK: drawing
-
-    private func frame() -> [Terminal.Row] {
-        let (cols, rows) = term.size
-        var out: [Terminal.Row] = []
-        // Always on top: who, the printer, receipts waiting, the link, payment codes.
-        let who = status?.cashier.map { "收银员 \(cashierName ?? $0)" } ?? "未签到"
-        let printer = status.map { Self.printerWords($0.printer) } ?? "打印机 ？"
-        let waiting = "待打印 \(status?.receiptsWaiting ?? 0)"
-        let link = linked ? "已连接" : "连接中断"
-        let codes = ["online": "付款码 在线", "offline": "付款码 离线", "unknown": "付款码 待查", "none": "付款码 未开通"][status?.payments ?? "none"] ?? ""
-        out.append(.init(" 如意收银 │ \(who) │ \(printer) │ \(waiting) │ \(link) │ \(codes)", strong: true))
-        let kind = cart?.kind == "refund" ? "退货单" : "购物车"
-        let numW = 4, qtyW = 9, priceW = 9, amountW = 10
-        let nameW = max(10, cols - numW - qtyW - priceW - amountW - 1)
-        out.append(.init(pad(" #", numW) + pad("商品（\(kind)）", nameW) + pad("数量", qtyW, right: true) + pad("单价", priceW, right: true) + pad("金额", amountW, right: true)))
-        let listRows = max(1, rows - 12 - info.count)
-        let lines = cart?.lines ?? []
-        for l in lines.suffix(listRows) {
-            var name = l.voided ? "× " + l.name + "（已删）" : l.name
-            if let d = l.lineDiscount { name += " 优惠\(d)" }
-            let qty = l.quantity + (l.unit == "kg" ? "kg" : "")
-            out.append(.init(pad(String(l.line), numW - 1, right: true) + " " + fit(name, nameW) + pad(qty, qtyW, right: true)
-                             + pad(l.unitPrice, priceW, right: true) + pad(l.voided ? "-" : l.amount, amountW, right: true)))
-        }
-        while out.count < 2 + listRows { out.append(.init("")) }
-        for i in info { out.append(.init("   " + i)) }
-        out.append(.init(String(repeating: "-", count: cols)))
-        out.append(.init(" 上一个：" + (lastScan.isEmpty ? "—" : lastScan)))
-        // The total in big digits — or, after a cash sale, the change.
-        let (label, amount) = change.map { ("找零", $0) } ?? (cart?.kind == "refund" ? ("应退", cart?.due ?? "0.00") : ("合计", cart?.total ?? "0.00"))
-        let big = BigDigits.rows(amount.replacingOccurrences(of: "-", with: ""))
-        for (i, r) in big.enumerated() { out.append(.init(pad(i == 1 ? " " + label + " ￥" : "", 10) + r)) }
-        var summary = " 已付 \(cart?.paid ?? "0.00")   还差 \(cart?.due ?? "0.00")"
-        if cart?.discount != nil && cart?.discount != "0.00" { summary += "   优惠 \(cart?.discount ?? "")" }
-        if cart?.saleDiscount != nil { summary += "（整单 \(cart?.saleDiscount ?? "")）" }
-        if payment != nil { summary += "   ● 等顾客付款码确认" }
-        out.append(.init(summary))
-        out.append(.init(message.isEmpty ? "" : (messageIsError ? " ！" : " ") + message, strong: messageIsError))
-        var typed = input
-        if case .pin? = ask { typed = String(repeating: "*", count: input.count) }
-        out.append(.init(" " + prompt() + typed + "▏"))
-        out.append(.init(" 回车=扫码  q数量 v删行 d单品优惠 D整单优惠 c现金 m付款码 Esc取消"))
-        out.append(.init(" h挂单 r取单 t退货 n开钱箱 l重打小票 x整单取消 o签退 Q退出"))
-        return out
-    }
-
-    private func prompt() -> String {
-        switch ask {
-        case nil: return payment != nil ? "等顾客确认（Esc 取消）> " : "扫码或输入条码 > "
-        case .cashier?: return "签到：收银员编号 > "
-        case let .pin(who)?: return "签到：\(who) 的密码 > "
-        case let .quantity(l)?: return "第 \(l) 行的数量（如 3 或 0.350） > "
-        case .void?: return "删哪一行（回车=最后一行 \(lastLine ?? 0)） > "
-        case let .lineDiscount(l)?: return "第 \(l) 行优惠（10% 或 2.00） > "
-        case .saleDiscount?: return "整单优惠（10% 或 5.00） > "
-        case .cash?: return "收现金多少（回车=正好 \(cart?.due ?? "")） > "
-        case .code?: return "扫顾客的付款码 > "
-        case .returnReceipt?: return "退货：小票号（如 0001-0003） > "
-        case .returnLine?: return "原单行号 数量 > "
-        case .noSale?: return "开钱箱的原因 > "
-        case let .unknownPrice(code)?: return "\(code) 的价格 > "
-        case .cancelSale?: return "整单取消？按 y 再回车确认 > "
-        case .resume?: return "取哪一单（序号） > "
-        }
     }
 
     static func printerWords(_ code: String) -> String {

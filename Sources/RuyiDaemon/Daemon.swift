@@ -171,12 +171,10 @@ public enum Daemon {
                                  events: events, logger: Logger.module("till", c, log))
             await p.onResolve { [till] order, resolution in await till.codePaymentSettled(order, resolution) }
             await till.attach(p)
-            await till.reconcileRestoredPayment()
-            await p.recover()
             payments = p
-        } else {
-            await till.reconcileRestoredPayment()
         }
+        await till.reconcileRestoredPayment()
+        await payments?.recover()
         phase("till")
         let startup = phases.joined(separator: " ")
         // 5. The API on its Unix socket; READY=1 once it is bound (the ledger is open and migrated by then).

@@ -35,14 +35,21 @@ public final class Tmux {
     /// Waits (at most `seconds`) until the screen shows every one of `texts`; the screen as last seen.
     @discardableResult
     public func waitFor(_ texts: String..., seconds: Double = 10) throws -> (found: Bool, screen: String) {
+        let r = try waitFor(texts, seconds: seconds)
+        return (r.found, r.rows.joined(separator: "\n"))
+    }
+
+    /// The same, with the screen's rows.
+    public func waitFor(_ texts: [String], seconds: Double = 10) throws -> (found: Bool, rows: [String]) {
         let end = Date().addingTimeInterval(seconds)
-        var last = ""
+        var rows: [String] = []
         while Date() < end {
-            last = try screen().joined(separator: "\n")
-            if texts.allSatisfy({ last.contains($0) }) { return (true, last) }
+            rows = try screen()
+            let text = rows.joined(separator: "\n")
+            if texts.allSatisfy({ text.contains($0) }) { return (true, rows) }
             usleep(50_000)
         }
-        return (false, last)
+        return (false, rows)
     }
 
     @discardableResult

@@ -20,16 +20,7 @@ import Testing
 
     /// Every row fits the terminal's width (CJK characters count two columns).
     static func fits(_ screen: [String], columns: Int) -> Bool {
-        screen.allSatisfy { displayColumns($0) <= columns }
-    }
-
-    static func displayColumns(_ s: String) -> Int {
-        s.unicodeScalars.reduce(0) { w, u in
-            let v = u.value
-            let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
-                || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v) || (0xFFE0...0xFFE6).contains(v)
-            return w + (wide ? 2 : 1)
-        }
+        screen.allSatisfy { displayWidth($0) <= columns }
     }
 
     @Test func aSaleWithAWeighedItemAndCashChangeAVoidAndAReturn() throws {
@@ -121,6 +112,17 @@ import Testing
 /// The owner's menu in tmux: signed in with the owner's PIN, today's takings, closing the day with the cash counted
 /// (restated with the difference before a second key), reprinting the closing report; plain words that fit 80×24.
 @Suite(.serialized) struct OwnerMenuTests {
+    /// Waits for `texts`; the screen they show on must fit 80×24. When they never show, the screen is recorded.
+    static func see(_ t: Tmux, _ texts: [String]) throws -> Bool {
+        let (found, rows) = try t.waitFor(texts)
+        guard found else {
+            Issue.record("not on the screen: \(texts)\n\(rows.joined(separator: "\n"))")
+            return false
+        }
+        #expect(TillScreenTests.fits(rows, columns: 80) && rows.count <= 24, "\(rows)")
+        return true
+    }
+
     @Test func theOwnerReadsTodayClosesTheDayAndReprintsTheClosingReport() throws {
         let d = try DaemonUnderTest()
         defer { d.stop() }
@@ -131,46 +133,35 @@ import Testing
         #expect(try d.call("POST", "/v1/till/tender/cash", #"{"amount":"10"}"#).0 == 200)
         let expected = try #require(try d.call("GET", "/v1/reports/x").1["expected_cash"] as? String)
         let t = try Tmux([try BuiltProducts.executable("ruyi"), "menu", "--socket", d.socket])
-        var screens: [[String]] = []
-        func see(_ texts: String...) throws -> Bool {
-            let end = Date().addingTimeInterval(10)
-            while Date() < end {
-                let s = try t.screen()
-                if texts.allSatisfy({ s.joined(separator: "\n").contains($0) }) { screens.append(s); return true }
-                usleep(50_000)
-            }
-            screens.append(try t.screen())
-            return false
-        }
+        func see(_ texts: String...) throws -> Bool { try Self.see(t, texts) }
         #expect(try see("老板编号"))
         try t.type("boss"); try t.press("Enter")
         #expect(try see("老板密码"))
         try t.type("8888"); try t.press("Enter")
-        #expect(try see("老板，你好", "1   今天的生意", "7   数据上传", "0   退出"), "\(screens.last ?? [])")
+        #expect(try see("老板，你好", "1   今天的生意", "7   数据上传", "0   退出"))
         try t.type("1")
-        #expect(try see("今天卖了 3.50 元，1 位顾客", "现金：3.50 元", "卖得最好：可口可乐 330ml 1"), "\(screens.last ?? [])")
+        #expect(try see("今天卖了 3.50 元，1 位顾客", "现金：3.50 元", "卖得最好：可口可乐 330ml 1"))
         // Close the day: count one yuan more than expected; the menu says so and waits for a second key.
         try t.type("2")
         #expect(try see("数一数钱箱里的现金"))
         let counted = MenuScreen.yuan((MenuScreen.fen(expected) ?? 0) + 100)
         try t.type(counted); try t.press("Enter")
-        #expect(try see("钱箱里应该有 \(expected) 元，你数的是 \(counted) 元，多了 1.00 元", "不能再改", "按 1 确认"), "\(screens.last ?? [])")
+        #expect(try see("钱箱里应该有 \(expected) 元，你数的是 \(counted) 元，多了 1.00 元", "不能再改", "按 1 确认"))
         try t.type("1")
-        #expect(try see("第 1 号结账单：卖了 3.50 元，现金差额 1.00 元"), "\(screens.last ?? [])")
+        #expect(try see("第 1 号结账单：卖了 3.50 元，现金差额 1.00 元"))
         // The closing report, read on the screen.
-        #expect(try see("第 1 号结账单 │", "卖了 3.50 元，1 位顾客", "现金应有 \(expected) 元，数的是 \(counted) 元，差额 1.00 元"), "\(screens.last ?? [])")
+        #expect(try see("第 1 号结账单 │", "卖了 3.50 元，1 位顾客", "现金应有 \(expected) 元，数的是 \(counted) 元，差额 1.00 元"))
         try t.type("0")
         #expect(try d.call("GET", "/v1/shift").1["open"] as? Bool == false)
         try t.type("3")
         #expect(try see("第几号结账单"))
         try t.press("Enter")
-        #expect(try see("第 1 号结账单正在补打", "第 1 号结账单 │"), "\(screens.last ?? [])")
+        #expect(try see("第 1 号结账单正在补打", "第 1 号结账单 │"))
         // Other pages: the printer's state in plain words; what is not there yet says so.
         try t.type("0"); try t.type("0"); try t.type("5")
-        #expect(try see("打印机：正常"), "\(screens.last ?? [])")
+        #expect(try see("打印机：正常"))
         try t.type("0"); try t.type("6")
         #expect(try see("还没有开通"))
-        for s in screens { #expect(TillScreenTests.fits(s, columns: 80) && s.count <= 24, "\(s)") }
         try t.press("C-c")
     }
 
@@ -178,7 +169,7 @@ import Testing
         for (key, text) in MenuStrings.catalog {
             for word in MenuStrings.jargon { #expect(!text.zh.contains(word), "\(key): \(text.zh) says \(word)") }
             let filled = text.zh.replacingOccurrences(of: #"\{[0-9]\}"#, with: "100000.00", options: .regularExpression)
-            #expect(TillScreenTests.displayColumns(filled) <= 76, "\(key) is too wide for 80 columns: \(filled)")
+            #expect(displayWidth(filled) <= 76, "\(key) is too wide for 80 columns: \(filled)")
         }
     }
 
@@ -187,19 +178,7 @@ import Testing
         defer { d.stop() }
         try #require(try d.start() != nil, "\(d.log)")
         let t = try Tmux([try BuiltProducts.executable("ruyi"), "menu", "--socket", d.socket])
-        func see(_ texts: String...) throws -> Bool {
-            let end = Date().addingTimeInterval(10)
-            while Date() < end {
-                let screen = try t.screen()
-                if texts.allSatisfy({ screen.joined(separator: "\n").contains($0) }) {
-                    #expect(TillScreenTests.fits(screen, columns: 80) && screen.count <= 24)
-                    return true
-                }
-                usleep(50_000)
-            }
-            Issue.record("not on the screen: \(texts)\n\(try t.screen().joined(separator: "\n"))")
-            return false
-        }
+        func see(_ texts: String...) throws -> Bool { try Self.see(t, texts) }
         _ = try see("老板编号"); try t.type("boss"); try t.press("Enter")
         _ = try see("老板密码"); try t.type("8888"); try t.press("Enter")
         _ = try see("1   今天的生意")
