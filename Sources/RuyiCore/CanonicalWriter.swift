@@ -4,14 +4,26 @@
 /// - Important: the caller writes members in sorted order (member names here are ASCII, where byte order equals
 ///   RFC 8785's UTF-16 order) and leaves out nil optionals, exactly as ``CanonicalEncoder`` does. Tests compare the two
 ///   outputs for every type that implements ``CanonicalEncodable``.
-public struct CanonicalWriter {
-    public private(set) var bytes: [UInt8] = []
+public struct CanonicalWriter: ~Copyable {
+    /// The bytes written so far (a copy).
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    // A buffer of our own rather than an `[UInt8]`: appending to an array checks uniqueness and capacity per byte,
+    // which was most of the encoding's cost on the sale path.
+    private var base: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
     /// One bit per open object or array, innermost in bit 0: set once it holds a member, so the next needs a comma.
     /// Ledger entries nest a few levels deep; 64 is far beyond any of them.
     private var needsComma: UInt64 = 0
     private var depth = 0
 
-    public init(capacity: Int = 1024) { bytes.reserveCapacity(capacity) }
+    public init(capacity: Int = 1024) {
+        self.capacity = max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
 
     public mutating func beginObject() { open(UInt8(ascii: "{")) }
     public mutating func endObject() { close(UInt8(ascii: "}")) }
@@ -21,17 +33,20 @@ public struct CanonicalWriter {
     /// A member name; the value follows with one of the value methods.
     public mutating func key(_ name: StaticString) {
         separator()
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
+        let n = name.utf8CodeUnitCount
+        reserve(n + 3)
+        base[count] = UInt8(ascii: "\"")
+        (base + count + 1).initialize(from: name.utf8Start, count: n)
+        base[count + n + 1] = UInt8(ascii: "\"")
+        base[count + n + 2] = UInt8(ascii: ":")
+        count += n + 3
         // The value right after a key takes no comma.
         needsComma &= ~1
     }
 
     private mutating func open(_ bracket: UInt8) {
         separator()
-        bytes.append(bracket)
+        put(bracket)
         needsComma <<= 1
         depth += 1
         precondition(depth < 64, "canonical JSON nested too deeply")
@@ -40,24 +55,21 @@ public struct CanonicalWriter {
     private mutating func close(_ bracket: UInt8) {
         needsComma >>= 1
         depth -= 1
-        bytes.append(bracket)
+        put(bracket)
     }
 
     public mutating func int(_ n: Int64) throws(CanonicalJSON.Failure) {
         guard n >= -CanonicalJSON.maxSafeInteger && n <= CanonicalJSON.maxSafeInteger else { throw .integerOutOfRange(n) }
         separator()
-        if n == 0 { bytes.append(UInt8(ascii: "0")); return }
+        reserve(17)                                  // "-" and at most 16 digits
+        if n < 0 { base[count] = UInt8(ascii: "-"); count += 1 }
         var m = n.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buf in
-            while m > 0 { buf[count] = UInt8(m % 10) + 0x30; m /= 10; count += 1 }
-        }
-        if n < 0 { bytes.append(UInt8(ascii: "-")) }
-        withUnsafeBytes(of: &digits) { buf in
-            for i in stride(from: count - 1, through: 0, by: -1) { bytes.append(buf[i]) }
-        }
+        var digits = 1
+        var limit: UInt64 = 10
+        while m >= limit && digits < 16 { digits += 1; limit &*= 10 }
+        var i = count + digits - 1
+        repeat { base[i] = UInt8(truncatingIfNeeded: m % 10) &+ 0x30; m /= 10; i -= 1 } while m > 0
+        count += digits
     }
 
     public mutating func int(_ n: Int) throws(CanonicalJSON.Failure) { try int(Int64(n)) }
@@ -68,28 +80,73 @@ public struct CanonicalWriter {
 
     public mutating func string(_ s: String) {
         separator()
-        CanonicalJSON.writeString(s, to: &bytes)
+        var s = s
+        s.withUTF8 { utf8 in
+            // Most strings need no escape at all: copy them in one go.
+            guard utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) else {
+                var escaped: [UInt8] = []
+                CanonicalJSON.writeString(String(decoding: utf8, as: UTF8.self), to: &escaped)
+                escaped.withUnsafeBufferPointer { put($0) }
+                return
+            }
+            reserve(utf8.count + 2)
+            base[count] = UInt8(ascii: "\"")
+            if let from = utf8.baseAddress { (base + count + 1).initialize(from: from, count: utf8.count) }
+            base[count + utf8.count + 1] = UInt8(ascii: "\"")
+            count += utf8.count + 2
+        }
     }
 
     public mutating func bool(_ b: Bool) {
         separator()
-        bytes.append(contentsOf: (b ? "true" : "false").utf8)
+        put(b ? "true" : "false")
     }
 
     public mutating func null() {
         separator()
-        bytes.append(contentsOf: "null".utf8)
+        put("null")
     }
 
     /// Embeds a value encoded by ``CanonicalEncoder`` (for the rare types without a hand-written form).
     public mutating func raw(_ canonical: [UInt8]) {
         separator()
-        bytes.append(contentsOf: canonical)
+        canonical.withUnsafeBufferPointer { put($0) }
     }
 
     private mutating func separator() {
         guard depth > 0 else { return }
-        if needsComma & 1 != 0 { bytes.append(UInt8(ascii: ",")) } else { needsComma |= 1 }
+        if needsComma & 1 != 0 { put(UInt8(ascii: ",")) } else { needsComma |= 1 }
+    }
+
+    @inline(__always)
+    private mutating func reserve(_ n: Int) {
+        if count + n > capacity { grow(to: count + n) }
+    }
+
+    private mutating func grow(to needed: Int) {
+        let newCapacity = max(capacity * 2, needed)
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        bigger.initialize(from: base, count: count)
+        base.deallocate()
+        base = bigger
+        capacity = newCapacity
+    }
+
+    @inline(__always)
+    private mutating func put(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    private mutating func put(_ buffer: UnsafeBufferPointer<UInt8>) {
+        reserve(buffer.count)
+        if let from = buffer.baseAddress { (base + count).initialize(from: from, count: buffer.count) }
+        count += buffer.count
+    }
+
+    private mutating func put(_ word: StaticString) {
+        put(UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
     }
 }
 

@@ -63,24 +63,18 @@ struct HotStatement: ~Copyable {
 }
 
 extension Database {
-    /// Runs `body` in a `BEGIN IMMEDIATE … COMMIT` issued through the C API (GRDB's transaction wrapper parses its
-    /// BEGIN and COMMIT each time). Rolls back when `body` or the commit throws.
+    /// Runs `body` in a `BEGIN IMMEDIATE … COMMIT` whose two statements are prepared once and stepped through the C API
+    /// (GRDB's transaction wrapper, like `sqlite3_exec`, parses its BEGIN and COMMIT each time). Rolls back when `body`
+    /// or the commit throws.
     func hotTransaction<T>(_ body: (Database) throws -> T) throws -> T {
-        try hotExec("BEGIN IMMEDIATE")
+        try HotStatement(self, "BEGIN IMMEDIATE").run()
         do {
             let result = try body(self)
-            try hotExec("COMMIT")
+            try HotStatement(self, "COMMIT").run()
             return result
         } catch {
             if sqlite3_get_autocommit(sqliteConnection) == 0 { sqlite3_exec(sqliteConnection, "ROLLBACK", nil, nil, nil) }
             throw error
-        }
-    }
-
-    private func hotExec(_ sql: String) throws {
-        let rc = sqlite3_exec(sqliteConnection, sql, nil, nil, nil)
-        guard rc == SQLITE_OK else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(sqliteConnection)), sql: sql)
         }
     }
 }

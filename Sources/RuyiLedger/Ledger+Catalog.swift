@@ -140,16 +140,20 @@ extension Ledger {
     /// Looks a scanned code up: any form of a retail code (EAN-13, UPC-A, EAN-8, GTIN-14) finds the same product.
     /// On the scan path: one prepared statement on the ledger's own lookup connection (see `ScanLookup`).
     public func product(barcode: String) throws -> ScannedProduct? {
-        try scanLookup.product(key: GTIN.catalogKey(barcode))
+        let found = try scanLookup.product(key: GTIN.catalogKey(barcode))
+        if let found { knownProducts.remember(found.product.id.rawValue) }
+        return found
     }
 
     public func product(id: ProductID) throws -> Product? {
-        try pool.read { db in
+        let found = try pool.read { db in
             try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT id, name, kind, unit, price, open_price, tax_category, category, stock_tracked, active, low_stock, plu
                 FROM product WHERE id = ?
                 """), arguments: [id.rawValue]).map { try Self.product($0, offset: 0, db: db) }
         }
+        if found != nil { knownProducts.remember(id.rawValue) }
+        return found
     }
 
     /// The product a scale label's PLU names.

@@ -52,6 +52,8 @@ public final class Ledger: Sendable {
     let freeSpaceCheckedAt = Mutex<UInt64>(0)
     /// The scan path's read-only connection.
     let scanLookup: ScanLookup
+    /// Product ids lately found in the catalog (see `KnownProducts`): the sale path skips probing them.
+    let knownProducts = KnownProducts()
     /// True when the file was left by an unclean shutdown and `PRAGMA quick_check` ran on open.
     public let ranQuickCheck: Bool
 

@@ -86,6 +86,35 @@ enum JSONValueBox: Codable, Sendable {
 
 @Suite("Hand-written canonical form")
 struct CanonicalWriterTests {
+    @Test("integers are written as their decimal text at every digit count; beyond ±(2^53−1) they are refused")
+    func integers() throws {
+        var values: [Int64] = [0, 1, 9, 10, 99, 100, 12_345, CanonicalJSON.maxSafeInteger, 999_999_999_999_999, 1_000_000_000_000_000]
+        var p: Int64 = 1
+        for _ in 0..<16 { values += [p - 1, p, p + 1]; p *= 10 }
+        values += values.map { -$0 }
+        var w = CanonicalWriter(capacity: 1)
+        w.beginArray()
+        for v in values { try w.int(v) }
+        w.endArray()
+        #expect(String(decoding: w.bytes, as: UTF8.self) == "[" + values.map(String.init).joined(separator: ",") + "]")
+        var refused = CanonicalWriter()
+        #expect(throws: CanonicalJSON.Failure.integerOutOfRange(CanonicalJSON.maxSafeInteger + 1)) {
+            try refused.int(CanonicalJSON.maxSafeInteger + 1)
+        }
+    }
+
+    @Test("strings past the buffer's size, with and without escapes, match the generic encoder")
+    func longStrings() throws {
+        let plain = String(repeating: "可口可乐 cola ", count: 400)
+        let escaped = plain + "\"\\\n\u{1}" + plain
+        var w = CanonicalWriter(capacity: 16)
+        w.beginArray()
+        w.string(plain)
+        w.string(escaped)
+        w.endArray()
+        #expect(w.bytes == (try CanonicalJSON.encode(.array([.string(plain), .string(escaped)]))))
+    }
+
     @Test("the sale path's hand-written bytes equal the generic encoder's, for every optional field set or not")
     func sameBytes() throws {
         let dir = try TemporaryDirectory()
