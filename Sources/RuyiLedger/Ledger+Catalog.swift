@@ -233,17 +233,19 @@ extension Ledger {
         var literal = ""
         for c in q { if c == "\\" || c == "%" || c == "_" { literal.append("\\") }; literal.append(c) }
         return try pool.read { db in
-            // One pass over the catalog, its best `limit` kept by SQLite's sorter; barcodes for those only.
+            // One pass over the catalog, each product's rank worked out once (the `LIMIT -1` keeps SQLite from
+            // flattening the subquery and computing the rank again for the sort), its best `limit` kept by the sorter;
+            // barcodes for those only. A barcode's digits are tested on the product's own `codes` column.
             try Row.fetchAll(db.cachedStatement(sql: """
                 WITH best AS (
                     SELECT id, name, rank FROM (
                         SELECT p.id, p.name,
                             CASE WHEN substr(p.initials, 1, length(:q)) = :q OR p.name LIKE :prefix ESCAPE '\\' THEN 0
-                                 WHEN :digits AND p.id IN (SELECT product_id FROM barcode
-                                     WHERE code GLOB :q || '*' OR code GLOB '0' || :q || '*' OR code GLOB '*' || :q) THEN 1
+                                 WHEN :digits AND (instr(p.codes, ' ' || :q) > 0 OR instr(p.codes, ' 0' || :q) > 0
+                                                   OR instr(p.codes, :q || ' ') > 0) THEN 1
                                  WHEN instr(p.initials, :q) > 0 OR p.name LIKE :contains ESCAPE '\\' THEN 2 END
                             + CASE WHEN p.active THEN 0 ELSE 10 END AS rank
-                        FROM product p)
+                        FROM product p LIMIT -1)
                     WHERE rank IS NOT NULL ORDER BY rank, name LIMIT :limit
                 )
                 SELECT p.id, p.name, p.price, p.unit, p.active, p.initials,

@@ -43,6 +43,8 @@ public final class Ledger: Sendable {
 
     public let path: String
     public let options: Options
+    /// Bytes the WAL file is cut back to after a checkpoint.
+    static let walSizeLimit = 8 * 1024 * 1024
     let pool: DatabasePool
     let clock: any TillClock
     let ids: UUIDv7Generator
@@ -80,6 +82,9 @@ public final class Ledger: Sendable {
         let maxPages = options.maxPageCount
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // A big import grows the WAL to tens of MB; once checkpointed it is cut back to this instead of staying that
+            // size on the terminal's flash (steady selling stays below it: a checkpoint runs every ~4 MB).
+            _ = try Int.fetchOne(db, sql: "PRAGMA journal_size_limit = \(Self.walSizeLimit)")
             if let maxPages { _ = try Int.fetchOne(db, sql: "PRAGMA max_page_count = \(maxPages)") }
         }
         do {

@@ -190,6 +190,14 @@ enum LedgerSchema {
                 ALTER TABLE payment_attempt ADD COLUMN refunds BLOB;
                 """)
         }
+        m.registerMigration("v7-product-codes") { db in
+            // Each product's barcodes beside it, space-delimited (` 06901234567892 16901234567899 `), so the search tests
+            // barcode digits on the product's own row instead of collecting every matching barcode first.
+            try db.execute(sql: """
+                ALTER TABLE product ADD COLUMN codes TEXT NOT NULL DEFAULT '';
+                UPDATE product SET codes = coalesce((SELECT ' ' || group_concat(code, ' ') || ' ' FROM barcode WHERE product_id = product.id), '');
+                """)
+        }
         return m
     }
 }

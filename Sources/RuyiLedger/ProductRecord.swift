@@ -44,17 +44,23 @@ public struct ProductRecord: Codable, Sendable, Hashable {
         barcodes = p.barcodes.map { Code(code: GTIN.catalogKey($0.code), pack: $0.packQuantity) }
     }
 
+    /// The `codes` search column: every barcode between spaces, or empty.
+    var searchCodes: String {
+        barcodes.isEmpty ? "" : " " + barcodes.map(\.code).joined(separator: " ") + " "
+    }
+
     /// Writes this snapshot into the catalog projection; records the price in the history when it is new or changed.
     func apply(_ db: Database, seq: Int64) throws {
         let oldPrice = try Int64.fetchOne(db.cachedStatement(sql: "SELECT price FROM product WHERE id = ?"), arguments: [id])
         try db.cachedStatement(sql: """
-            INSERT INTO product(id, name, kind, unit, price, open_price, tax_category, category, stock_tracked, active, low_stock, plu, initials)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO product(id, name, kind, unit, price, open_price, tax_category, category, stock_tracked, active, low_stock, plu, initials, codes)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET name = excluded.name, kind = excluded.kind, unit = excluded.unit, price = excluded.price,
                 open_price = excluded.open_price, tax_category = excluded.tax_category, category = excluded.category,
                 stock_tracked = excluded.stock_tracked, active = excluded.active, low_stock = excluded.low_stock, plu = excluded.plu,
-                initials = excluded.initials
-            """).execute(arguments: [id, name, kind, unit, price, openPrice, tax, category, stock, active, lowStock, plu, PinyinInitials.of(name)])
+                initials = excluded.initials, codes = excluded.codes
+            """).execute(arguments: [id, name, kind, unit, price, openPrice, tax, category, stock, active, lowStock, plu, PinyinInitials.of(name),
+                                     searchCodes])
         if oldPrice != nil {
             try db.cachedStatement(sql: "DELETE FROM barcode WHERE product_id = ?").execute(arguments: [id])
         }

@@ -114,11 +114,22 @@ struct ImportTests {
         #expect(try ids("   ").isEmpty && ids("zzzz").isEmpty)
         #expect(try ids("%").isEmpty && ids("*").isEmpty && ids("_").isEmpty && ids("\\\\").isEmpty, "nothing is a pattern")
         #expect(try ledger.searchCatalog("k", limit: 2).count == 2)
+        let named690 = try ledger.searchCatalog("690").map(\.name)
+        #expect(try ids("690") == ["cola", "kele", "ksf1"], "a prefix every Chinese code shares: by name within the group \(named690)")
 
-        // A ledger from before the initials column: opening it adds and fills the column.
+        // A product's barcodes replaced by a later import: the search follows the new code and forgets the old one.
+        let recode = "sku,name,price,barcodes,unit,active\nksf1,康师傅红烧牛肉面,4.50,6920000000012,piece,1\n"
+        #expect(try ledger.importCatalog(csv: Array(recode.utf8), source: "r.csv", by: StoreFixture.owner).committed)
+        #expect(try ids("692000000001") == ["ksf1"] && ids("7885").isEmpty)
+
+        // A ledger from before the initials and codes columns: opening it adds and fills both.
         ledger = try StoreFixture.open(dir.file("other.sqlite"))
-        _ = try sqlite(db, "ALTER TABLE product DROP COLUMN initials; DELETE FROM grdb_migrations WHERE identifier = 'v4-product-initials'")
+        _ = try sqlite(db, """
+            ALTER TABLE product DROP COLUMN initials; ALTER TABLE product DROP COLUMN codes;
+            DELETE FROM grdb_migrations WHERE identifier IN ('v4-product-initials', 'v7-product-codes')
+            """)
         ledger = try StoreFixture.open(db)
         #expect(try ids("ksf") == ["ksf1", "ksf2"])
+        #expect(try ids("0012") == ["ksf1"] && ids("6901234567939") == ["kele"])
     }
 }
