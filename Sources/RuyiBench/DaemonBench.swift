@@ -94,9 +94,12 @@ struct DaemonBench: BenchArea {
 
         // Whole sales: 5 scans and a cash tender that commits (one durable ledger transaction with its receipt).
         t = SystemFacts.now()
+        var tenderNS: [UInt64] = []
         for _ in 0..<sales {
             for _ in 0..<5 { _ = try post("/v1/till/scan", #"{"data":"\#(codes[Int.random(in: 0..<codes.count, using: &rng)])"}"#) }
+            let s = SystemFacts.now()
             guard try post("/v1/till/tender/cash", #"{"amount":"10000"}"#) == 200 else { throw ValidationError("tender failed") }
+            tenderNS.append(SystemFacts.now() - s)
         }
         let apiSalesPerSecond = Double(sales) / (Double(SystemFacts.now() - t) / 1e9)
         let busyRSS = rssMB(pid)
@@ -114,8 +117,11 @@ struct DaemonBench: BenchArea {
         f.add("search_p50_ms", format(pct(searchNS, 50) / 1000, 1))
         f.add("search_p99_ms", format(pct(searchNS, 99) / 1000, 1), note: "GET /v1/catalog/search over \(products) products (initials, name, barcode digits, a miss), read from SQLite on the search thread")
         f.add("scan_to_line_p50_us", format(pct(scanNS, 50), 0))
+        f.add("scan_to_line_p90_us", format(pct(scanNS, 90), 0))
         f.add("scan_to_line_p99_us", format(pct(scanNS, 99), 0), note: "POST /v1/till/scan → line added (journaled), over the socket, \(scans) scans in baskets of 10; target < 1000 µs")
         f.add("api_floor_p99_us", format(pct(floor, 99), 0), note: "GET /v1/status round trip on the same connection: the socket + HTTP floor")
+        f.add("tender_p50_us", format(pct(tenderNS, 50), 0), note: "POST /v1/till/tender/cash that commits the sale with its receipt")
+        f.add("tender_p99_us", format(pct(tenderNS, 99), 0))
         f.add("api_sales_per_second", format(apiSalesPerSecond, 1), note: "5 scans + cash tender + durable commit, through the API")
         f.add("inprocess_sales_per_second", format(inProcess, 1), note: "the same sales committed by Ledger.commitSale in-process")
         f.add("rss_mb", format(busyRSS, 1), note: "ruyid's resident memory after the run; target < 60 MB; right after READY: \(format(idleRSS, 1)) MB, signed in: \(format(readyRSS, 1)) MB; "

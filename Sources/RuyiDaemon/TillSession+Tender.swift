@@ -45,10 +45,11 @@ extension TillSession {
         journal()
         committed()
         let change = completed.payments.reduce(Money.zero()) { (try? $0 + $1.change) ?? $0 }
-        var preview = ""
-        if let data = try? ledger.sale(committedSale.id) {
-            preview = composer.preview(SaleReceipt(data, committed: committedSale, store: store).document())
-        }
+        // The record exactly as committed (the ledger adds only the shift and the receipt number), without reading it back.
+        var data = SaleData(completed, cashier: cashier)
+        data.shift = committedSale.shift
+        data.receipt = committedSale.receipt
+        let preview = composer.preview(SaleReceipt(data, committed: committedSale, store: store).document())
         events.publish(name: "sale", ["sale": committedSale.id.uuidString.lowercased(), "receipt": "\(committedSale.receipt)"])
         logger.info("sale committed", metadata: ["sale": "\(committedSale.id)", "total": "\(completed.totals.total)", "cashier": "\(cashier)"])
         return TenderOutcome(done: SaleDoneView(sale: committedSale.id.uuidString.lowercased(), receipt: committedSale.receipt,

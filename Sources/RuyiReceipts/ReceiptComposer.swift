@@ -106,7 +106,20 @@ public final class ReceiptComposer {
                 lines += [String](repeating: "", count: Int(n))
             }
         }
-        return lines.map { String($0.reversed().drop(while: { $0 == " " }).reversed()) }.joined(separator: "\n") + "\n"
+        return lines.map(Self.trimmingTrailingSpaces).joined(separator: "\n") + "\n"
+    }
+
+    /// `s` without its trailing spaces, found on the UTF-8 bytes (a space is one byte and never inside a character's
+    /// encoding); the generic reversed-collection form cost most of a tender's CPU.
+    static func trimmingTrailingSpaces(_ s: String) -> String {
+        let utf8 = s.utf8
+        var end = utf8.endIndex
+        while end > utf8.startIndex {
+            let before = utf8.index(before: end)
+            guard utf8[before] == UInt8(ascii: " ") else { break }
+            end = before
+        }
+        return String(s[..<end])
     }
 
     /// A drawer kick on its own (never queued: a kick is sent now or not at all).

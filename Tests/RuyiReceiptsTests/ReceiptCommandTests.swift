@@ -87,6 +87,15 @@ struct ReceiptCommandTests {
         let preview = try ReceiptComposer(profile: .generic58).preview(ReceiptDocument(blocks: [.pair(label, "123.45")]))
         #expect(preview == label + "\n" + String(repeating: " ", count: 26) + "123.45\n")
     }
+
+    @Test("preview lines lose their trailing spaces only, after any character")
+    func trailingSpaces() {
+        #expect(ReceiptComposer.trimmingTrailingSpaces("合计  12.50   ") == "合计  12.50")
+        #expect(ReceiptComposer.trimmingTrailingSpaces("山 ") == "山")
+        #expect(ReceiptComposer.trimmingTrailingSpaces("e\u{301} ") == "e\u{301}")
+        #expect(ReceiptComposer.trimmingTrailingSpaces("    ").isEmpty && ReceiptComposer.trimmingTrailingSpaces("").isEmpty)
+        #expect(ReceiptComposer.trimmingTrailingSpaces("  indent") == "  indent")
+    }
 }
 
 @Suite("Frozen receipt documents")
