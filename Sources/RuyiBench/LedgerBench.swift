@@ -115,6 +115,8 @@ struct LedgerBench: BenchArea {
         f.add("raw_sale_shaped_per_second", format(shapedPerSecond, 0),
               note: "floor for this schema: a ~1 KB entry + id index + outbox row by raw C calls (\(format(shapedPerSecond / rawPerSecond)) × raw; "
                   + "user \(format(shapedCPU.user / n, 0)) + system \(format(shapedCPU.system / n, 0)) µs)")
+        f.add("commit_us_over_floor", format(Double(Int64(saleNanos) - Int64(shapedNanos)) / n / 1000, 1),
+              note: "what a sale's own work (checks, canonical encoding, chain hash, receipt number) adds to the schema's raw floor")
         f.add("fsync_us", format(fsync, 0), note: "4 KiB write + fdatasync on this file system")
         f.add("commit_cpu_us", format((saleCPU.user + saleCPU.system) / n, 0),
               note: "user \(format(saleCPU.user / n, 0)) + system \(format(saleCPU.system / n, 0)) µs per sale")

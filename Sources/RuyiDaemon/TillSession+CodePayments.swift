@@ -81,13 +81,24 @@ extension TillSession {
         let owed: Money
         do { owed = try cart.totals().remaining } catch { throw TillFailure.cart(error) }
         let back = Money(minorUnits: -owed.minorUnits, currency: owed.currency)
-        guard owed.isNegative, back <= paying.amount else { throw TillFailure(409, "payment.not_a_code_refund") }
+        guard owed.isNegative else { throw TillFailure(409, "payment.not_a_code_refund") }
         let id: UUID
         let earlier: PaymentAttemptRecord?
         do {
+            // Earlier returns of this sale may have sent part of it back already; a sale paid partly in cash has less on
+            // the code than its total.
+            let left = try paying.amount - ledger.refundedToCode(paying.id)
+            guard back <= left else {
+                throw TillFailure(409, "payment.refund_exceeds_code", Strings.text("payment.refund_exceeds_code") + "（付款码还可退 \(left.formatted)）")
+            }
             earlier = try ledger.unfinishedRefund(of: paying.id)
+            // An unsettled refund is asked again with its own number and amount only: another amount under that number
+            // could be refunded on top of it.
+            if let earlier, earlier.amount != back {
+                throw TillFailure(409, "payment.refund_pending", Strings.text("payment.refund_pending") + "（\(earlier.amount.formatted)）")
+            }
             id = try earlier?.id ?? ledger.beginPaymentAttempt(provider: paying.provider, amount: back, authCode: "", cashier: c.id, refunds: paying.id)
-        } catch { throw .ledger(error, 500) }
+        } catch let e as TillFailure { throw e } catch { throw .ledger(error, 500) }
         // The cart waits on it: nothing changes it while the acquirer is asked.
         do { try cart.beginCodePayment(provider: paying.provider, order: id) } catch { throw TillFailure.cart(error) }
         journal()

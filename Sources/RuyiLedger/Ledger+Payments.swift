@@ -160,6 +160,16 @@ extension Ledger {
         }
     }
 
+    /// What has gone back to the customer through `attempt`'s payment code: its refunds whose refund sales are recorded.
+    /// (A refund the provider confirmed whose sale is still to record is the unfinished one, finished with the same number.)
+    public func refundedToCode(_ attempt: UUID) throws -> Money {
+        let fen = try pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT coalesce(sum(amount), 0) FROM payment_attempt WHERE refunds = ? AND kind = 'refund' AND state = 'completed'",
+                               arguments: [Foundation.Data(attempt.bytes)]) ?? 0
+        }
+        return Money(fen: fen)
+    }
+
     /// What happened to an attempt, step by step: `at step detail`.
     public func paymentSteps(_ id: UUID) throws -> [(at: Int64, step: String, detail: String?)] {
         try pool.read { db in

@@ -29,10 +29,19 @@ public final class TestAcquirer: @unchecked Sendable {
         public var state: State
         public var transaction: String?
         public var payRequests: Int
-        /// The refund number that refunded it (a refund asked again with it is answered the same).
-        public var refund: String?
+        /// Refunds by refund number, as a provider keeps them: several may each return part of the payment, never more
+        /// than was paid in all; one asked again with its number is answered the same.
+        public var refunds: [String: Refund] = [:]
         var settlesAt: Date?
         var settlesPaid: Bool
+
+        /// What has gone back to the customer so far.
+        public var refundedFen: Int64 { refunds.values.reduce(0) { $0 + $1.amountFen } }
+    }
+
+    public struct Refund: Sendable, Hashable {
+        public var amountFen: Int64
+        public var transaction: String
     }
 
     public let port: UInt16
@@ -184,7 +193,7 @@ public final class TestAcquirer: @unchecked Sendable {
                 if case let .lose(then) = behaviour { lost = true; behaviour = then; continue }
                 break
             }
-            var o = Order(authCode: code, amountFen: amount, state: .paying, transaction: nil, payRequests: 1, refund: nil, settlesAt: nil, settlesPaid: true)
+            var o = Order(authCode: code, amountFen: amount, state: .paying, transaction: nil, payRequests: 1, settlesAt: nil, settlesPaid: true)
             switch behaviour {
             case .pay: o.state = .paid; o.transaction = newTransaction()
             case let .userPaying(seconds, paid): o.settlesAt = Date().addingTimeInterval(seconds); o.settlesPaid = paid
@@ -224,7 +233,7 @@ public final class TestAcquirer: @unchecked Sendable {
                 orders[id] = o
             } else {
                 // Never seen (the pay request was lost on the way): the number is spent all the same.
-                orders[id] = Order(authCode: "", amountFen: 0, state: .reversed, transaction: nil, payRequests: 0, refund: nil, settlesAt: nil, settlesPaid: false)
+                orders[id] = Order(authCode: "", amountFen: 0, state: .reversed, transaction: nil, payRequests: 0, settlesAt: nil, settlesPaid: false)
             }
             return ["result": "SUCCESS"]
         }
@@ -232,15 +241,27 @@ public final class TestAcquirer: @unchecked Sendable {
 
     private func refund(_ id: String, _ f: [String: Any]) -> [String: Any] {
         locked {
-            let refundID = f["refund"] as? String
-            if let o = settled(id), o.state == .refunded, o.refund == refundID {
-                return ["result": "SUCCESS", "transaction": "R" + (o.transaction ?? "")]  // the same refund asked again
+            let refundID = f["refund"] as? String ?? ""
+            let amount = (f["amount_fen"] as? NSNumber)?.int64Value ?? 0
+            guard var o = settled(id), o.state == .paid || o.state == .refunded else {
+                return ["result": "FAIL", "code": "TRADE_STATE_ERROR", "message": "not paid"]
             }
-            guard var o = settled(id), o.state == .paid else { return ["result": "FAIL", "code": "TRADE_STATE_ERROR", "message": "not paid"] }
-            o.state = .refunded
-            o.refund = refundID
+            if let done = o.refunds[refundID] {
+                // The same refund asked again: answered the same, or refused when it names another amount.
+                guard done.amountFen == amount else {
+                    return ["result": "FAIL", "code": "REFUND_NO_REUSED", "message": "this refund number was used for another amount"]
+                }
+                return ["result": "SUCCESS", "transaction": done.transaction]
+            }
+            guard !refundID.isEmpty, amount > 0 else { return ["result": "FAIL", "code": "INVALID_REQUEST", "message": "no refund number or amount"] }
+            guard o.refundedFen + amount <= o.amountFen else {
+                return ["result": "FAIL", "code": "REFUND_AMOUNT_EXCEEDED", "message": "the refunds would be more than was paid"]
+            }
+            let done = Refund(amountFen: amount, transaction: "R\(o.refunds.count + 1)-" + (o.transaction ?? ""))
+            o.refunds[refundID] = done
+            if o.refundedFen == o.amountFen { o.state = .refunded }
             orders[id] = o
-            return ["result": "SUCCESS", "transaction": "R" + (o.transaction ?? "")]
+            return ["result": "SUCCESS", "transaction": done.transaction]
         }
     }
 

@@ -159,10 +159,85 @@ import Testing
         let r1 = try await p.refund(order: "o-2", refund: "r-1", amount: Money(fen: 100))
         #expect(try await p.refund(order: "o-2", refund: "r-1", amount: Money(fen: 100)) == r1)
         guard case .refused = try await p.refund(order: "o-2", refund: "r-2", amount: Money(fen: 100)) else {
-            Issue.record("a second refund number must be refused")
+            Issue.record("a second refund of a refunded order must be refused")
             return
         }
+        // Partial refunds, as a provider takes them: each a part, never more than was paid in all, a number never reused
+        // for another amount.
+        _ = try await p.pay(order: "o-3", authCode: "281234567890123456", amount: Money(fen: 100), subject: "t")
+        guard case .refunded = try await p.refund(order: "o-3", refund: "r-a", amount: Money(fen: 30)) else { Issue.record("30 of 100"); return }
+        #expect(acquirer.order("o-3")?.refundedFen == 30 && acquirer.order("o-3")?.state == .paid)
+        guard case .refused(code: "REFUND_NO_REUSED", _) = try await p.refund(order: "o-3", refund: "r-a", amount: Money(fen: 31)) else {
+            Issue.record("a refund number asked again with another amount must be refused")
+            return
+        }
+        guard case .refused(code: "REFUND_AMOUNT_EXCEEDED", _) = try await p.refund(order: "o-3", refund: "r-b", amount: Money(fen: 71)) else {
+            Issue.record("refunds beyond what was paid must be refused")
+            return
+        }
+        guard case .refunded = try await p.refund(order: "o-3", refund: "r-b", amount: Money(fen: 70)) else { Issue.record("the other 70"); return }
+        #expect(acquirer.order("o-3")?.refundedFen == 100 && acquirer.order("o-3")?.state == .refunded)
         await p.close()
+    }
+
+    @Test func returnsOfPartOfACodePaidSaleEachGoBackToTheCodeButNeverMoreThanItPaid() async throws {
+        // Rice and a cola (53.40) paid by code; rice returned one day, the cola the next: each back to the code.
+        let c = try await Self.counter()
+        _ = try await c.till.scan(bytes: Array("6901234567892".utf8))
+        let paid = try await Self.settled(c, try await Self.start(c, "281234567890123455"))
+        #expect(paid.amount == Money(fen: 5340))
+        let receipt = String(format: "0001-%04lld", try c.ledger.sale(try #require(paid.sale)).receipt)
+        _ = try await c.till.startReturn(ReturnRequest(receipt: receipt))
+        _ = try await c.till.returnLine(ReturnLineRequest(line: 1, quantity: "1"))
+        #expect(try await c.till.refundToCode().done != nil)
+        let order = CodePayments.order(paid.id)
+        #expect(c.acquirer.order(order)?.refundedFen == 4990 && c.acquirer.order(order)?.state == .paid)
+        #expect(try c.ledger.refundedToCode(paid.id) == Money(fen: 4990))
+        _ = try await c.till.startReturn(ReturnRequest(receipt: receipt))
+        _ = try await c.till.returnLine(ReturnLineRequest(line: 2, quantity: "1"))
+        #expect(try await c.till.refundToCode().done != nil)
+        #expect(c.acquirer.order(order)?.refundedFen == 5340 && c.acquirer.order(order)?.state == .refunded)
+        #expect(try c.ledger.xReport().byProvider == ["test": 0])
+
+        // Paid 10.00 in cash and 39.90 by code: the rice's 49.90 cannot all go back to the code; the cashier is told how
+        // much could, and refunds cash.
+        _ = try await c.till.scan(bytes: Array("036000291452".utf8))
+        _ = try await c.till.tenderCash(CashTenderRequest(amount: "10"))
+        let mixed = try await Self.settled(c, try await Self.start(c, "281234567890123454"))
+        #expect(mixed.amount == Money(fen: 3990))
+        _ = try await c.till.startReturn(ReturnRequest(receipt: String(format: "0001-%04lld", try c.ledger.sale(try #require(mixed.sale)).receipt)))
+        _ = try await c.till.returnLine(ReturnLineRequest(line: 1, quantity: "1"))
+        let refused = await TillSessionTests.failure { try await c.till.refundToCode() }
+        #expect(refused?.code == "payment.refund_exceeds_code" && refused?.message.contains("39.90") == true, "\(String(describing: refused))")
+        #expect(c.acquirer.requests("/v1/refund").filter { $0 == CodePayments.order(mixed.id) }.isEmpty, "nothing was asked of the provider")
+        #expect(await c.till.cart.state == .open)
+        #expect(try await c.till.tenderCash(CashTenderRequest(amount: "49.90")).done != nil)
+    }
+
+    @Test func aRefundWithNoAnswerIsFinishedWithTheSameAmountOnly() async throws {
+        let c = try await Self.counter()
+        _ = try await c.till.scan(bytes: Array("6901234567892".utf8))
+        let paid = try await Self.settled(c, try await Self.start(c, "281234567890123453"))
+        let receipt = String(format: "0001-%04lld", try c.ledger.sale(try #require(paid.sale)).receipt)
+        // The provider goes silent while the rice is refunded: the outcome is unknown, the attempt stays open.
+        _ = try await c.till.startReturn(ReturnRequest(receipt: receipt))
+        _ = try await c.till.returnLine(ReturnLineRequest(line: 1, quantity: "1"))
+        c.acquirer.setDown(true)
+        #expect(await TillSessionTests.failure { try await c.till.refundToCode() }?.code == "payment.refund_unknown")
+        c.acquirer.setDown(false)
+        // The cashier tries the cola instead: refused, as the rice's refund could still have gone through.
+        _ = try await c.till.cancel()
+        _ = try await c.till.startReturn(ReturnRequest(receipt: receipt))
+        _ = try await c.till.returnLine(ReturnLineRequest(line: 2, quantity: "1"))
+        let pending = await TillSessionTests.failure { try await c.till.refundToCode() }
+        #expect(pending?.code == "payment.refund_pending" && pending?.message.contains("49.90") == true, "\(String(describing: pending))")
+        // The rice again: finished under its own number, once.
+        _ = try await c.till.cancel()
+        _ = try await c.till.startReturn(ReturnRequest(receipt: receipt))
+        _ = try await c.till.returnLine(ReturnLineRequest(line: 1, quantity: "1"))
+        #expect(try await c.till.refundToCode().done != nil)
+        #expect(c.acquirer.order(CodePayments.order(paid.id))?.refunds.count == 1)
+        #expect(c.acquirer.order(CodePayments.order(paid.id))?.refundedFen == 4990)
     }
 
     @Test func aReturnOfACodePaidSaleGoesBackThroughTheProviderOrIsRefusedForCash() async throws {
