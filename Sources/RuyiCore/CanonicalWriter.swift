@@ -6,32 +6,32 @@
 ///   outputs for every type that implements ``CanonicalEncodable``.
 public struct CanonicalWriter: ~Copyable {
     /// The bytes written so far (a copy).
-    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+    @inlinable public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
     // A buffer of our own rather than an `[UInt8]`: appending to an array checks uniqueness and capacity per byte,
     // which was most of the encoding's cost on the sale path.
-    private var base: UnsafeMutablePointer<UInt8>
-    private var count = 0
-    private var capacity: Int
+    @usableFromInline var base: UnsafeMutablePointer<UInt8>
+    @usableFromInline var count = 0
+    @usableFromInline var capacity: Int
     /// One bit per open object or array, innermost in bit 0: set once it holds a member, so the next needs a comma.
     /// Ledger entries nest a few levels deep; 64 is far beyond any of them.
-    private var needsComma: UInt64 = 0
-    private var depth = 0
+    @usableFromInline var needsComma: UInt64 = 0
+    @usableFromInline var depth = 0
 
-    public init(capacity: Int = 1024) {
+    @inlinable public init(capacity: Int = 1024) {
         self.capacity = max(capacity, 64)
         base = .allocate(capacity: self.capacity)
     }
 
-    deinit { base.deallocate() }
+    @inlinable deinit { base.deallocate() }
 
-    public mutating func beginObject() { open(UInt8(ascii: "{")) }
-    public mutating func endObject() { close(UInt8(ascii: "}")) }
-    public mutating func beginArray() { open(UInt8(ascii: "[")) }
-    public mutating func endArray() { close(UInt8(ascii: "]")) }
+    @inlinable public mutating func beginObject() { open(UInt8(ascii: "{")) }
+    @inlinable public mutating func endObject() { close(UInt8(ascii: "}")) }
+    @inlinable public mutating func beginArray() { open(UInt8(ascii: "[")) }
+    @inlinable public mutating func endArray() { close(UInt8(ascii: "]")) }
 
     /// A member name; the value follows with one of the value methods.
-    public mutating func key(_ name: StaticString) {
+    @inlinable public mutating func key(_ name: StaticString) {
         separator()
         let n = name.utf8CodeUnitCount
         reserve(n + 3)
@@ -44,7 +44,7 @@ public struct CanonicalWriter: ~Copyable {
         needsComma &= ~1
     }
 
-    private mutating func open(_ bracket: UInt8) {
+    @inlinable mutating func open(_ bracket: UInt8) {
         separator()
         put(bracket)
         needsComma <<= 1
@@ -52,13 +52,13 @@ public struct CanonicalWriter: ~Copyable {
         precondition(depth < 64, "canonical JSON nested too deeply")
     }
 
-    private mutating func close(_ bracket: UInt8) {
+    @inlinable mutating func close(_ bracket: UInt8) {
         needsComma >>= 1
         depth -= 1
         put(bracket)
     }
 
-    public mutating func int(_ n: Int64) throws(CanonicalJSON.Failure) {
+    @inlinable public mutating func int(_ n: Int64) throws(CanonicalJSON.Failure) {
         guard n >= -CanonicalJSON.maxSafeInteger && n <= CanonicalJSON.maxSafeInteger else { throw .integerOutOfRange(n) }
         separator()
         reserve(17)                                  // "-" and at most 16 digits
@@ -72,13 +72,13 @@ public struct CanonicalWriter: ~Copyable {
         count += digits
     }
 
-    public mutating func int(_ n: Int) throws(CanonicalJSON.Failure) { try int(Int64(n)) }
-    public mutating func uint(_ n: UInt64) throws(CanonicalJSON.Failure) {
+    @inlinable public mutating func int(_ n: Int) throws(CanonicalJSON.Failure) { try int(Int64(n)) }
+    @inlinable public mutating func uint(_ n: UInt64) throws(CanonicalJSON.Failure) {
         guard n <= UInt64(CanonicalJSON.maxSafeInteger) else { throw .integerOutOfRange(Int64(clamping: n)) }
         try int(Int64(n))
     }
 
-    public mutating func string(_ s: String) {
+    @inlinable public mutating func string(_ s: String) {
         separator()
         var s = s
         s.withUTF8 { utf8 in
@@ -97,33 +97,33 @@ public struct CanonicalWriter: ~Copyable {
         }
     }
 
-    public mutating func bool(_ b: Bool) {
+    @inlinable public mutating func bool(_ b: Bool) {
         separator()
         put(b ? "true" : "false")
     }
 
-    public mutating func null() {
+    @inlinable public mutating func null() {
         separator()
         put("null")
     }
 
     /// Embeds a value encoded by ``CanonicalEncoder`` (for the rare types without a hand-written form).
-    public mutating func raw(_ canonical: [UInt8]) {
+    @inlinable public mutating func raw(_ canonical: [UInt8]) {
         separator()
         canonical.withUnsafeBufferPointer { put($0) }
     }
 
-    private mutating func separator() {
+    @inlinable mutating func separator() {
         guard depth > 0 else { return }
         if needsComma & 1 != 0 { put(UInt8(ascii: ",")) } else { needsComma |= 1 }
     }
 
-    @inline(__always)
-    private mutating func reserve(_ n: Int) {
+    @inlinable @inline(__always)
+    mutating func reserve(_ n: Int) {
         if count + n > capacity { grow(to: count + n) }
     }
 
-    private mutating func grow(to needed: Int) {
+    @usableFromInline mutating func grow(to needed: Int) {
         let newCapacity = max(capacity * 2, needed)
         let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
         bigger.initialize(from: base, count: count)
@@ -132,20 +132,20 @@ public struct CanonicalWriter: ~Copyable {
         capacity = newCapacity
     }
 
-    @inline(__always)
-    private mutating func put(_ byte: UInt8) {
+    @inlinable @inline(__always)
+    mutating func put(_ byte: UInt8) {
         reserve(1)
         base[count] = byte
         count += 1
     }
 
-    private mutating func put(_ buffer: UnsafeBufferPointer<UInt8>) {
+    @inlinable mutating func put(_ buffer: UnsafeBufferPointer<UInt8>) {
         reserve(buffer.count)
         if let from = buffer.baseAddress { (base + count).initialize(from: from, count: buffer.count) }
         count += buffer.count
     }
 
-    private mutating func put(_ word: StaticString) {
+    @inlinable mutating func put(_ word: StaticString) {
         put(UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
     }
 }
