@@ -10,7 +10,8 @@ final class KnownProducts: Sendable {
     static let generationSize = 4096
 
     private struct Generations {
-        var current: Set<String> = []
+        // Sized once: growing a set on the scan path would copy it now and then.
+        var current = Set<String>(minimumCapacity: KnownProducts.generationSize)
         var previous: Set<String> = []
     }
 
@@ -21,7 +22,7 @@ final class KnownProducts: Sendable {
             guard !g.current.contains(id) else { return }
             if g.current.count >= Self.generationSize {
                 g.previous = g.current
-                g.current = []
+                g.current = Set(minimumCapacity: Self.generationSize)
             }
             g.current.insert(id)
         }
