@@ -114,7 +114,7 @@ public final class TestAcquirer: @unchecked Sendable {
     /// Orders for `authCode`, by order number.
     public func orders(authCode: String) -> [String: Order] { locked { orders.filter { $0.value.authCode == authCode } } }
 
-    /// The customer's money is with the merchant for this order: paid, neither reversed nor refunded.
+    /// The customer's money is with the merchant for this order: paid, neither reversed nor wholly refunded.
     public func charged(_ id: String) -> Bool { order(id)?.state == .paid }
 
     public func requests(_ path: String) -> [String] { locked { log.filter { $0.path == path }.map(\.order) } }
