@@ -21,7 +21,8 @@ public struct CUPSTarget: PrintTarget {
         self.queue = queue
     }
 
-    public func send(_ job: PrintJob, bytes: [UInt8], preview: String, ledger: Ledger, fault: (@Sendable (PrintFaultPoint) -> Void)?) async throws {
+    public func send(_ job: PrintJob, bytes: [UInt8], preview: String, ledger: Ledger, fault: (@Sendable (PrintFaultPoint) -> Void)?,
+                     isolation: isolated (any Actor)? = #isolation) async throws {
         let name = job.id.lowercased
         try ledger.updatePrintJob(job.id, state: .submitting, printer: queue, attempts: job.attempts + 1, detail: "to CUPS queue \(queue)")
         fault?(.beforeCreate)
@@ -46,7 +47,7 @@ public struct CUPSTarget: PrintTarget {
         try ledger.updatePrintJob(job.id, state: .sent, detail: "\(bytes.count) bytes accepted by CUPS")
     }
 
-    public func resolve(_ job: PrintJob, ledger: Ledger) async throws {
+    public func resolve(_ job: PrintJob, ledger: Ledger, isolation: isolated (any Actor)? = #isolation) async throws {
         let printer = job.printer ?? queue
         switch job.state {
         case .sent:

@@ -140,10 +140,14 @@ public protocol PrintTarget: Sendable {
     var isSpool: Bool { get }
     /// Sends a `queued` job's bytes (and its text preview, for targets that keep one). Returns when the target has
     /// accepted them (the job is `sent` or `printed`).
-    func send(_ job: PrintJob, bytes: [UInt8], preview: String, ledger: Ledger, fault: (@Sendable (PrintFaultPoint) -> Void)?) async throws
+    ///
+    /// `isolation`: the caller's actor (the print worker, on its own thread). The ledger writes and file syncs run there:
+    /// a plain nonisolated `async` method would run them on the shared pool, where a sync stalls the till's scans.
+    func send(_ job: PrintJob, bytes: [UInt8], preview: String, ledger: Ledger, fault: (@Sendable (PrintFaultPoint) -> Void)?,
+              isolation: isolated (any Actor)?) async throws
     /// Looks after a job in `submitting`, `created` or `sent` (after a crash, or while it prints): finds out from the
-    /// target what became of it and records that. Never sends it again by itself.
-    func resolve(_ job: PrintJob, ledger: Ledger) async throws
+    /// target what became of it and records that. Never sends it again by itself. Runs on `isolation`, as `send`.
+    func resolve(_ job: PrintJob, ledger: Ledger, isolation: isolated (any Actor)?) async throws
     /// The printer's state now.
     func status() async -> PrinterStatus
     /// Sends bytes that are not worth keeping (a drawer kick); gives up and withdraws them after `deadline` seconds.

@@ -111,9 +111,9 @@ public actor PrintWorker {
         do {
             if head.state == .queued {
                 let (bytes, preview) = try render(head)
-                try await target.send(head, bytes: bytes, preview: preview, ledger: ledger, fault: options.fault)
+                try await target.send(head, bytes: bytes, preview: preview, ledger: ledger, fault: options.fault, isolation: self)
             } else {
-                try await target.resolve(head, ledger: ledger)
+                try await target.resolve(head, ledger: ledger, isolation: self)
             }
         } catch let error as RenderError {
             try? ledger.updatePrintJob(head.id, state: .failed, error: error.message)

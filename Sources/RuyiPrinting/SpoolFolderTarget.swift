@@ -21,7 +21,8 @@ public struct SpoolFolderTarget: PrintTarget {
         return (directory as NSString).appendingPathComponent(String(repeating: "0", count: max(0, 6 - n.count)) + n + "-" + job.id.lowercased + ".bin")
     }
 
-    public func send(_ job: PrintJob, bytes: [UInt8], preview: String, ledger: Ledger, fault: (@Sendable (PrintFaultPoint) -> Void)?) async throws {
+    public func send(_ job: PrintJob, bytes: [UInt8], preview: String, ledger: Ledger, fault: (@Sendable (PrintFaultPoint) -> Void)?,
+                     isolation: isolated (any Actor)? = #isolation) async throws {
         try ledger.updatePrintJob(job.id, state: .submitting, printer: name, attempts: job.attempts + 1, detail: "to \(directory)")
         fault?(.beforeCreate)
         let path = file(for: job)
@@ -31,7 +32,7 @@ public struct SpoolFolderTarget: PrintTarget {
         try ledger.updatePrintJob(job.id, state: .printed, detail: "written to \(path)")
     }
 
-    public func resolve(_ job: PrintJob, ledger: Ledger) async throws {
+    public func resolve(_ job: PrintJob, ledger: Ledger, isolation: isolated (any Actor)? = #isolation) async throws {
         if FileManager.default.fileExists(atPath: file(for: job)) {
             try ledger.updatePrintJob(job.id, state: .printed, detail: "found \(file(for: job))")
         } else {

@@ -260,6 +260,56 @@ struct SpoolFolderTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.file("receipts")).count == 2)
         await worker.close()
     }
+
+    @Test("a target's ledger writes and file syncs run on the print thread, never on the shared pool the till needs")
+    func printThread() async throws {
+        let dir = try TemporaryDirectory(prefix: "ruyi-spool")
+        let ledger = try StoreFixture.open(dir.file("ledger.sqlite"), clock: SystemClock(), random: SystemRandomSource())
+        let target = ThreadNotingTarget(spool: try SpoolFolderTarget(directory: dir.file("receipts")))
+        let worker = try PrintWorker(ledger: ledger, target: target, profile: .generic58, clock: SystemClock())
+        let sale = try ledger.commitSale(try StoreFixture.cashSale(ledger), cashier: StoreFixture.cashier,
+                                         receipt: SaleReceipt.freezer(store: testStore))
+        while await worker.step() {}
+        try ledger.updatePrintJob(try #require(sale.printJob), state: .submitting, detail: "test: as if killed before recording")
+        while await worker.step() {}
+        #expect(try ledger.printJob(sale.printJob!)?.state == .printed)
+        #expect(target.threads.all == ["ruyi-print", "ruyi-print"], "send, then resolve")
+        await worker.close()
+    }
+}
+
+/// The spool folder, noting the thread each send and resolve runs on.
+struct ThreadNotingTarget: PrintTarget {
+    let spool: SpoolFolderTarget
+    let threads = ThreadNames()
+    var name: String { spool.name }
+    var isSpool: Bool { true }
+
+    func send(_ job: PrintJob, bytes: [UInt8], preview: String, ledger: Ledger, fault: (@Sendable (PrintFaultPoint) -> Void)?,
+              isolation: isolated (any Actor)?) async throws {
+        threads.note()
+        try await spool.send(job, bytes: bytes, preview: preview, ledger: ledger, fault: fault, isolation: isolation)
+    }
+
+    func resolve(_ job: PrintJob, ledger: Ledger, isolation: isolated (any Actor)?) async throws {
+        threads.note()
+        try await spool.resolve(job, ledger: ledger, isolation: isolation)
+    }
+
+    func status() async -> PrinterStatus { await spool.status() }
+    func sendNow(_ bytes: [UInt8], deadline: Double) async -> Bool { false }
+}
+
+final class ThreadNames: @unchecked Sendable {
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    private var names: [String] = []
+    func note() {
+        // The kernel's name for the calling thread (what `ps -L` shows).
+        let name = ((try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? "?").trimmingCharacters(in: .whitespacesAndNewlines)
+        lock.withLock { names.append(name) }
+    }
+    var all: [String] { lock.withLock { names } }
 }
 
 /// A flag set once from any task.
