@@ -21,14 +21,13 @@ final class RawSQLite {
         sqlite3_close(db)
     }
 
-    /// A second baseline with the ledger's shape but none of its logic: per transaction, one ~1 KB row into a table with
-    /// a unique 16-byte id index plus one outbox row — the pages a sale must touch, written by raw C calls.
+    /// A second baseline with the ledger's shape but none of its logic: per transaction, one row the size of a real sale's
+    /// entry plus its outbox row keyed by a 16-byte time-ordered id — the B-trees a sale must touch, written by raw C calls.
     static func saleShaped(path: String) throws -> RawSQLite {
         let raw = try RawSQLite(path: path)
         try raw.exec("""
             CREATE TABLE e(seq INTEGER PRIMARY KEY, id BLOB NOT NULL, body BLOB NOT NULL, hash BLOB NOT NULL);
-            CREATE UNIQUE INDEX e_id ON e(id);
-            CREATE TABLE o(seq INTEGER PRIMARY KEY, id BLOB NOT NULL)
+            CREATE TABLE o(id BLOB PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID
             """)
         return raw
     }
@@ -40,7 +39,7 @@ final class RawSQLite {
     func insertSaleShapedTransaction(body: [UInt8]) throws {
         if shapedInsert == nil {
             sqlite3_prepare_v2(db, "INSERT INTO e(seq, id, body, hash) VALUES (?, ?, ?, ?)", -1, &shapedInsert, nil)
-            sqlite3_prepare_v2(db, "INSERT INTO o(seq, id) VALUES (?, ?)", -1, &shapedOutbox, nil)
+            sqlite3_prepare_v2(db, "INSERT INTO o(id, seq) VALUES (?, ?)", -1, &shapedOutbox, nil)
         }
         shapedSeq += 1
         var id = [UInt8](repeating: 0, count: 16)
@@ -53,8 +52,8 @@ final class RawSQLite {
         _ = payload.withUnsafeBytes { sqlite3_bind_blob(shapedInsert, 4, $0.baseAddress, 32, nil) }
         guard sqlite3_step(shapedInsert) == SQLITE_DONE else { throw Failure("shaped insert") }
         sqlite3_reset(shapedInsert)
-        sqlite3_bind_int64(shapedOutbox, 1, shapedSeq)
-        _ = id.withUnsafeBytes { sqlite3_bind_blob(shapedOutbox, 2, $0.baseAddress, 16, nil) }
+        _ = id.withUnsafeBytes { sqlite3_bind_blob(shapedOutbox, 1, $0.baseAddress, 16, nil) }
+        sqlite3_bind_int64(shapedOutbox, 2, shapedSeq)
         guard sqlite3_step(shapedOutbox) == SQLITE_DONE else { throw Failure("shaped outbox") }
         sqlite3_reset(shapedOutbox)
         try exec("COMMIT")

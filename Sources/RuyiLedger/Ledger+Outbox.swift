@@ -12,24 +12,33 @@ public struct OutboxItem: Hashable, Sendable {
 }
 
 extension Ledger {
+    /// The outbox cursor: the newest head the server acknowledged (0 before the first acknowledgement). Every entry has
+    /// its outbox row, keyed by its id, from the transaction that wrote it; the ones after the cursor are still to ship.
+    static let acknowledgedSeq = "SELECT IFNULL(MAX(seq), 0) FROM anchor WHERE kind = 'server_ack'"
+
     /// The next `limit` entries to ship, oldest first.
     public func outboxBatch(limit: Int) throws -> [OutboxItem] {
         guard limit > 0 else { return [] }
         return try pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT e.seq, e.id, e.kind, e.body, e.hash FROM outbox o JOIN ledger_entry e ON e.seq = o.seq ORDER BY o.seq LIMIT ?
+                SELECT e.seq, o.id, e.kind, e.body, e.hash FROM ledger_entry e JOIN outbox o ON o.id = e.id AND o.seq = e.seq
+                WHERE e.seq > (\(Self.acknowledgedSeq)) ORDER BY e.seq LIMIT ?
                 """, arguments: [limit]).map {
                 OutboxItem(seq: $0[0], id: UUID(bytes: [UInt8]($0[1] as Data)), kind: $0[2], body: [UInt8]($0[3] as Data), hash: [UInt8]($0[4] as Data))
             }
         }
     }
 
+    /// How many entries are still to ship.
     public func outboxCount() throws -> Int {
-        try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0 }
+        try pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_entry WHERE seq > (\(Self.acknowledgedSeq))") ?? 0
+        }
     }
 
     /// The server acknowledged everything through `head`. Its hash must equal ours at that sequence number — if it does
-    /// not, the two chains disagree and nothing is marked (the sync agent reports it). The head is kept as an anchor.
+    /// not, the two chains disagree and nothing is marked (the sync agent reports it). The head is kept as an anchor, and
+    /// is the outbox's cursor from then on (an older acknowledgement arriving late moves nothing back).
     public func acknowledge(through head: ChainHead) throws {
         try write { db in
             guard let ours = try Data.fetchOne(db, sql: "SELECT hash FROM ledger_entry WHERE seq = ?", arguments: [head.seq]) else {
@@ -38,7 +47,6 @@ extension Ledger {
             guard [UInt8](ours) == head.hash else {
                 throw LedgerError.invalidInput("acknowledgement", "the server's hash for entry \(head.seq) differs from this ledger's; nothing was marked")
             }
-            try db.execute(sql: "DELETE FROM outbox WHERE seq <= ?", arguments: [head.seq])
             try db.execute(sql: "INSERT OR REPLACE INTO anchor(kind, seq, hash, recorded_at) VALUES ('server_ack', ?, ?, ?)",
                            arguments: [head.seq, Data(head.hash), clock.wallMillis()])
         }

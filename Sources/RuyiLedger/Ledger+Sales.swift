@@ -56,17 +56,15 @@ extension Ledger {
         let isRefund = record.original != nil
         try checkFreeSpace()
         return try write { db in
-            guard let shift = try ShiftState.open(db) else { throw LedgerError.noOpenShift }
-            try Cashiers.requireActive(db, record.cashier)
+            let shift = try SaleContext(db, cashier: record.cashier)
             try requireProducts(db, record.lines.lazy.filter { $0.pending != true }.map(\.product))
             if let original = record.original { try checkRefund(db, record, original: original) }
 
             var r = record
             r.shift = shift.number
-            let last = try HotStatement(db, "SELECT receipt FROM ledger_entry WHERE seq > ? AND receipt IS NOT NULL ORDER BY seq DESC LIMIT 1")
-            last.bind(1, shift.openSeq)
-            r.receipt = (try last.step() ? last.int64(0) : 0) + 1
-            let appended = try Chain.appendSale(db, kind: isRefund ? .refund : .sale, id: id, receipt: r.receipt, record: r, clock: clock)
+            r.receipt = shift.lastReceipt + 1
+            let appended = try Chain.appendSale(db, head: shift.head, kind: isRefund ? .refund : .sale, id: id, receipt: r.receipt,
+                                                record: r, clock: clock)
             if let attempt, let outcomeID { try Self.completeAttempt(db, attempt, sale: id, at: appended.at, clock: clock, entryID: outcomeID) }
             for line in r.lines where line.pending == true {
                 try db.cachedStatement(sql: """
@@ -81,6 +79,33 @@ extension Ledger {
                 committed.printJob = printID
             }
             return committed
+        }
+    }
+
+    /// What a sale needs to know before it is written, read in one statement: the open shift, that the cashier is active,
+    /// the shift's last receipt number and the chain's head (four statements cost more than the SQL they ran).
+    private struct SaleContext {
+        let number: Int64
+        let openedAt: Int64
+        let lastReceipt: Int64
+        let head: ChainHead
+
+        init(_ db: Database, cashier: String) throws {
+            let s = try HotStatement(db, """
+                SELECT s.shift_number, s.opened_at, s.is_open,
+                       EXISTS (SELECT 1 FROM cashier WHERE id = ? AND active = 1),
+                       (SELECT receipt FROM ledger_entry WHERE seq > s.open_seq AND receipt IS NOT NULL ORDER BY seq DESC LIMIT 1),
+                       (SELECT seq FROM ledger_entry ORDER BY seq DESC LIMIT 1),
+                       (SELECT hash FROM ledger_entry ORDER BY seq DESC LIMIT 1)
+                FROM shift_state s WHERE s.one = 1
+                """)
+            s.bind(1, cashier)
+            guard try s.step(), s.int64(2) != 0 else { throw LedgerError.noOpenShift }
+            guard s.int64(3) != 0 else { throw LedgerError.unknownCashier(cashier) }
+            number = s.int64(0)
+            openedAt = s.int64(1)
+            lastReceipt = s.isNull(4) ? 0 : s.int64(4)
+            head = s.isNull(5) ? ChainHead(seq: 0, hash: ChainHead.genesisHash) : ChainHead(seq: s.int64(5), hash: s.blob(6))
         }
     }
 

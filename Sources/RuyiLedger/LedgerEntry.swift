@@ -103,56 +103,58 @@ enum Chain {
     @discardableResult
     static func append<D: Codable & Sendable>(
         _ db: Database, kind: EntryKind, id: UUID, ref: UUID? = nil, receipt: Int64? = nil, data: D,
-        clock: any TillClock, outbox: Bool = true
+        clock: any TillClock
     ) throws -> AppendedEntry {
         let head = try head(db)
         let at = clock.wallMillis()
         let envelope = EntryEnvelope(v: encodingVersion, seq: head.seq + 1, id: id, kind: kind.rawValue, prev: head.hash.hex,
                                      at: at, boot: clock.bootID, mono: clock.monotonicNanos(), ref: ref, data: data)
         return try insert(db, head: head, kind: kind, id: id, ref: ref, receipt: receipt, at: at,
-                          body: try CanonicalEncoder().encode(envelope), outbox: outbox)
+                          body: try CanonicalEncoder().encode(envelope))
     }
 
-    /// Appends a sale or refund: the same as ``append(_:kind:id:ref:receipt:data:clock:outbox:)``, with the body written
+    /// Appends a sale or refund: the same as ``append(_:kind:id:ref:receipt:data:clock:)``, with the body written
     /// by hand (see SaleData+Canonical.swift), without generic or dynamic dispatch.
-    static func appendSale(_ db: Database, kind: EntryKind, id: UUID, receipt: Int64, record: SaleData, clock: any TillClock) throws -> AppendedEntry {
-        let head = try head(db)
+    /// `head` is the chain's head as read in the same write transaction.
+    static func appendSale(_ db: Database, head: ChainHead, kind: EntryKind, id: UUID, receipt: Int64, record: SaleData,
+                           clock: any TillClock) throws -> AppendedEntry {
         let at = clock.wallMillis()
         let body = try EnvelopeWriter.write(seq: head.seq + 1, id: id, kind: kind.rawValue, prev: head.hash, at: at, boot: clock.bootID,
                                             mono: clock.monotonicNanos(), ref: record.original) { w throws(CanonicalJSON.Failure) in
             try record.writeCanonical(to: &w)
         }
-        return try insert(db, head: head, kind: kind, id: id, ref: record.original, receipt: receipt, at: at, body: body, outbox: true)
+        return try insert(db, head: head, kind: kind, id: id, ref: record.original, receipt: receipt, at: at, body: body)
     }
 
     private static func insert(_ db: Database, head: ChainHead, kind: EntryKind, id: UUID, ref: UUID?, receipt: Int64?, at: Int64,
-                               body: [UInt8], outbox: Bool) throws -> AppendedEntry {
+                               body: [UInt8]) throws -> AppendedEntry {
         let hash = link(previous: head.hash, body: body)
         let idBytes = id.bytes
+        // The outbox row first: keyed by the id, it is also the chain's unique index, so a duplicate id stops here.
         do {
-            let insert = try HotStatement(db, "INSERT INTO ledger_entry(seq, id, kind, ref, receipt, body, hash) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            insert.bind(1, head.seq + 1)
-            insert.bind(2, idBytes)
-            insert.bind(3, kind.rawValue)
-            insert.bind(4, ref?.bytes)
-            insert.bind(5, receipt)
-            insert.bind(6, body)
-            insert.bind(7, hash)
-            try insert.run()
-        } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT && e.message?.contains("ledger_entry.id") == true {
+            let row = try HotStatement(db, "INSERT INTO outbox(id, seq) VALUES (?, ?)")
+            row.bind(1, idBytes)
+            row.bind(2, head.seq + 1)
+            try row.run()
+        } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT && e.message?.contains("outbox.id") == true {
             throw LedgerError.duplicateEntry(id.lowercased)
         }
-        if outbox {
-            let row = try HotStatement(db, "INSERT INTO outbox(seq, entry_id) VALUES (?, ?)")
-            row.bind(1, head.seq + 1)
-            row.bind(2, idBytes)
-            try row.run()
-        }
+        let insert = try HotStatement(db, "INSERT INTO ledger_entry(seq, id, kind, ref, receipt, body, hash) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        insert.bind(1, head.seq + 1)
+        insert.bind(2, idBytes)
+        insert.bind(3, kind.rawValue)
+        insert.bind(4, ref?.bytes)
+        insert.bind(5, receipt)
+        insert.bind(6, body)
+        insert.bind(7, hash)
+        try insert.run()
         return AppendedEntry(seq: head.seq + 1, id: id, hash: hash, at: at)
     }
 
     static func entry(_ db: Database, id: UUID) throws -> StoredEntry? {
-        let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, id, kind, body, hash FROM ledger_entry WHERE id = ?"),
+        let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT e.seq, e.id, e.kind, e.body, e.hash FROM outbox o JOIN ledger_entry e ON e.seq = o.seq WHERE o.id = ?
+            """),
                                    arguments: [Foundation.Data(id.bytes)])
         return row.map(stored)
     }

@@ -6,8 +6,10 @@ import GRDB
 /// - `ledger_entry` holds every record of money and goods — sales, refunds, post-voids, shift events, Z reports, stock
 ///   movements, price changes, catalog imports, cashier changes — as canonical JSON, hash-chained, append-only
 ///   (triggers refuse UPDATE and DELETE, and an INSERT must extend the chain by exactly one).
+/// - `outbox` (from v8) has one row per entry, keyed by its UUIDv7, written with it: the idempotency key upstream and
+///   the chain's unique id index in one table, append-only as well. The acknowledgement cursor is an anchor.
 /// - Everything else is operational state derived from the entries or owned by the running till (current catalog,
-///   stock levels, cashier PIN hashes and lock-outs, the open shift, parked carts, the outbox, sync anchors). It may
+///   stock levels, cashier PIN hashes and lock-outs, the open shift, parked carts, sync anchors). It may
 ///   change and is never money of record: the catalog, prices and stock can be rebuilt from the chain.
 enum LedgerSchema {
     static func migrator() -> DatabaseMigrator {
@@ -198,6 +200,32 @@ enum LedgerSchema {
                 UPDATE product SET codes = coalesce((SELECT ' ' || group_concat(code, ' ') || ' ' FROM barcode WHERE product_id = product.id), '');
                 """)
         }
+        m.registerMigration("v8-outbox-keys") { db in
+            // The outbox row and the unique index on entry ids become one table, keyed by the entry's UUIDv7 (its
+            // idempotency key upstream), so every entry touches two B-trees instead of three: at a page write and a WAL
+            // frame per entry, that is most of what a sale costs beyond its own row. Rows are never deleted (they are the
+            // id index of the chain); what the server has acknowledged is the cursor, the newest `server_ack` anchor.
+            try db.execute(sql: """
+                CREATE TABLE outbox_keyed (
+                    id  BLOB PRIMARY KEY,        -- the entry's UUIDv7: unique across the chain
+                    seq INTEGER NOT NULL         -- the entry it ships
+                ) WITHOUT ROWID;
+                INSERT INTO outbox_keyed(id, seq) SELECT id, seq FROM ledger_entry ORDER BY id;
+                DROP TABLE outbox;
+                DROP INDEX ledger_entry_id;
+                ALTER TABLE outbox_keyed RENAME TO outbox;
+                CREATE TRIGGER outbox_append_only_update BEFORE UPDATE ON outbox
+                BEGIN SELECT RAISE(ABORT, 'outbox rows are append-only: the server acknowledgement is the anchor'); END;
+                CREATE TRIGGER outbox_append_only_delete BEFORE DELETE ON outbox
+                BEGIN SELECT RAISE(ABORT, 'outbox rows are append-only: the server acknowledgement is the anchor'); END;
+                """)
+        }
         return m
     }
+
+    /// The triggers that keep the chain append-only, by table (the verifier reports any that are missing).
+    static let protectingTriggers = [
+        "ledger_entry": ["ledger_entry_append_only_update", "ledger_entry_append_only_delete", "ledger_entry_extends_chain"],
+        "outbox": ["outbox_append_only_update", "outbox_append_only_delete"],
+    ]
 }

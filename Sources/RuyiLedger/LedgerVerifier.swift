@@ -38,7 +38,11 @@ public enum LedgerVerifier {
             var report = VerifyReport()
             var expected: Int64 = 1
             var prev = ChainHead.genesisHash
-            let cursor = try Row.fetchCursor(db, sql: "SELECT seq, id, kind, body, hash FROM ledger_entry ORDER BY seq")
+            // From v8 on, each entry's outbox row, keyed by its id, is the chain's unique index: it must name the entry.
+            let keyed = try db.tableExists("outbox") && db.columns(in: "outbox").contains { $0.name == "id" }
+            let cursor = try Row.fetchCursor(db, sql: keyed
+                ? "SELECT e.seq, e.id, e.kind, e.body, e.hash, o.seq FROM ledger_entry e LEFT JOIN outbox o ON o.id = e.id ORDER BY e.seq"
+                : "SELECT seq, id, kind, body, hash, seq FROM ledger_entry ORDER BY seq")
             while let row = try cursor.next() {
                 let seq: Int64 = row[0]
                 let body = [UInt8](row[3] as Data)
@@ -70,6 +74,11 @@ public enum LedgerVerifier {
                     report.problems.append(.init(kind: "altered", seq: seq, message: "entry \(seq) was altered: its columns do not match its hashed content"))
                     break
                 }
+                if row[5] as Int64? != seq {
+                    report.problems.append(.init(kind: "altered", seq: seq,
+                        message: "entry \(seq) was altered: the outbox row under its id is missing or names another entry"))
+                    break
+                }
                 prev = stored
                 report.entries = seq
                 expected += 1
@@ -77,6 +86,16 @@ public enum LedgerVerifier {
             let head = ChainHead(seq: report.entries, hash: report.entries == 0 ? ChainHead.genesisHash : prev)
             report.head = head.description
 
+            if report.problems.isEmpty, keyed, let keys = try Row.fetchOne(db, sql: "SELECT COUNT(*), IFNULL(MAX(seq), 0) FROM outbox") {
+                let (count, last): (Int64, Int64) = (keys[0], keys[1])
+                if last > head.seq {
+                    report.problems.append(.init(kind: "truncated", seq: head.seq + 1,
+                        message: "entries \(head.seq + 1)–\(last) are missing: the ledger was cut back (their outbox rows remain)"))
+                } else if count != head.seq {
+                    report.problems.append(.init(kind: "inserted", seq: nil,
+                        message: "the outbox holds \(count) rows for \(head.seq) entries: rows were added outside Ruyi"))
+                }
+            }
             if report.problems.isEmpty {
                 var anchors = external
                 if try db.tableExists("anchor") {
@@ -97,8 +116,8 @@ public enum LedgerVerifier {
                     }
                 }
             }
-            let triggers = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'ledger_entry'"))
-            let needed = ["ledger_entry_append_only_update", "ledger_entry_append_only_delete", "ledger_entry_extends_chain"]
+            let triggers = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'trigger'"))
+            let needed = LedgerSchema.protectingTriggers["ledger_entry"]! + (keyed ? LedgerSchema.protectingTriggers["outbox"]! : [])
             let missing = needed.filter { !triggers.contains($0) }
             if !missing.isEmpty {
                 report.problems.append(.init(kind: "unprotected", seq: nil,

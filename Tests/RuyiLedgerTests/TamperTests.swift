@@ -13,7 +13,7 @@ struct TamperTests {
         let ledger = try StoreFixture.open(db)
         for i in 0..<10 { try ledger.commitSale(try StoreFixture.cashSale(ledger, colas: Int64(i + 1)), cashier: StoreFixture.cashier) }
         let head = try ledger.head()
-        _ = try sqlite(db, "DROP TRIGGER ledger_entry_append_only_update; DROP TRIGGER ledger_entry_append_only_delete; DROP TRIGGER ledger_entry_extends_chain;")
+        _ = try sqlite(db, "DROP TRIGGER ledger_entry_append_only_update; DROP TRIGGER ledger_entry_append_only_delete; DROP TRIGGER ledger_entry_extends_chain; DROP TRIGGER outbox_append_only_update; DROP TRIGGER outbox_append_only_delete;")
         return (db, head)
     }
 
@@ -79,6 +79,27 @@ struct TamperTests {
         let without = try verify(["--db", db, "--json"])
         #expect(without.stdout.contains(#""kind":"unprotected""#))
         #expect(!without.stdout.contains(#""kind":"truncated""#))
+    }
+
+    @Test("the last 3 entries deleted but not their outbox rows: caught without an anchor")
+    func truncatedLeavingKeys() throws {
+        let dir = try TemporaryDirectory()
+        let (db, head) = try makeLedger(dir)
+        _ = try sqlite(db, "DELETE FROM ledger_entry WHERE seq > \(head.seq - 3)")
+        let r = try verify(["--db", db, "--json"])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains(#""kind":"truncated""#), "\(r.stdout)")
+        #expect(r.stdout.contains("entries \(head.seq - 2)–\(head.seq) are missing"), "\(r.stdout)")
+    }
+
+    @Test("an entry's outbox row pointed at another entry (the id index rewritten)")
+    func rewrittenKey() throws {
+        let dir = try TemporaryDirectory()
+        let (db, _) = try makeLedger(dir)
+        _ = try sqlite(db, "UPDATE outbox SET seq = 3 WHERE seq = 7")
+        let r = try verify(["--db", db])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("entry 7 was altered: the outbox row under its id"), "\(r.stdout)")
     }
 
     @Test("an inserted entry with a forged but well-formed hash")
