@@ -3,6 +3,7 @@ import Logging
 import RuyiCore
 import RuyiLedger
 import RuyiPayments
+import RuyiSystem
 
 /// How long the till waits on a code payment, and how often it asks.
 struct CodePaymentPolicy: Sendable {
@@ -24,7 +25,12 @@ enum CodePaymentResolution: Sendable, Equatable {
 /// or when the till can no longer take the payment — reversed. Every step is in the ledger before the next request.
 /// After a restart every unfinished attempt is queried (never paid again) and then completed into the restored cart or
 /// reversed: a customer is never charged for a sale the till did not complete, and no sale completes unpaid.
+///
+/// Its ledger writes block (each step is synced to disk before the next request), so it runs on the till's own thread,
+/// never on Swift's shared pool.
 actor CodePayments {
+    private nonisolated let executor: DedicatedThreadExecutor
+    nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
     nonisolated let provider: any PaymentProvider
     private let ledger: Ledger
     private let policy: CodePaymentPolicy
@@ -35,7 +41,10 @@ actor CodePayments {
     private var cancelled: Set<UUID> = []
     private var tasks: [UUID: Task<Void, Never>] = [:]
 
-    init(provider: any PaymentProvider, ledger: Ledger, policy: CodePaymentPolicy, events: EventHub, logger: Logger) {
+    /// `executor`: the till's thread (``TillSession/executor``).
+    init(provider: any PaymentProvider, ledger: Ledger, policy: CodePaymentPolicy, events: EventHub, logger: Logger,
+         executor: DedicatedThreadExecutor) {
+        self.executor = executor
         self.provider = provider
         self.ledger = ledger
         self.policy = policy

@@ -168,7 +168,7 @@ public enum Daemon {
                                             timeoutSeconds: Double(c.paymentsRequestTimeoutSeconds))
             let p = CodePayments(provider: provider, ledger: ledger,
                                  policy: CodePaymentPolicy(pollSeconds: Double(c.paymentsPollMS) / 1000, waitSeconds: Double(c.paymentsWaitSeconds)),
-                                 events: events, logger: Logger.module("till", c, log))
+                                 events: events, logger: Logger.module("till", c, log), executor: till.executor)
             await p.onResolve { [till] order, resolution in await till.codePaymentSettled(order, resolution) }
             await till.attach(p)
             payments = p

@@ -12,12 +12,17 @@ extension TillSession {
 
     /// The owner whose PIN unlocked owner actions, while unlocked; each owner action keeps them unlocked a while longer.
     func requireOwner() throws(TillFailure) -> Cashier {
-        guard let unlock = ownerUnlock, unlock.until > Date() else {
+        guard let unlock = ownerUnlock, unlock.until > ledger.clock.monotonicNanos() else {
             ownerUnlock = nil
             throw TillFailure(403, "auth.owner_required")
         }
-        ownerUnlock = (unlock.owner, Date().addingTimeInterval(policy.ownerUnlockSeconds))
+        ownerUnlock = (unlock.owner, unlockDeadline())
         return unlock.owner
+    }
+
+    /// When owner actions lock again if none follows: monotonic time, so a wall-clock step neither extends nor ends it.
+    func unlockDeadline() -> UInt64 {
+        ledger.clock.monotonicNanos() + UInt64(max(policy.ownerUnlockSeconds, 0) * 1e9)
     }
 
     /// The owner types their PIN at a till a cashier is signed in to: owner actions are unlocked for a while, the
@@ -34,7 +39,7 @@ extension TillSession {
             logger.warning("owner unlock by someone who is not an owner", metadata: ["cashier": "\(c.id)"])
             throw TillFailure(403, "auth.not_owner")
         }
-        ownerUnlock = (c, Date().addingTimeInterval(policy.ownerUnlockSeconds))
+        ownerUnlock = (c, unlockDeadline())
         logger.notice("owner actions unlocked", metadata: ["owner": "\(c.id)", "cashier": "\(cashier?.id ?? "-")"])
         return OwnerSessionView(owner: c.id, name: c.name, unlockedForSeconds: Int(policy.ownerUnlockSeconds))
     }
@@ -45,7 +50,7 @@ extension TillSession {
         ownerUnlock = nil
     }
 
-    public var ownerUnlockedBy: String? { ownerUnlock.flatMap { $0.until > Date() ? $0.owner.id : nil } }
+    public var ownerUnlockedBy: String? { ownerUnlock.flatMap { $0.until > ledger.clock.monotonicNanos() ? $0.owner.id : nil } }
 
     /// Everyone who works the till (owner only).
     public func cashierList() throws(TillFailure) -> CashiersView {

@@ -5,6 +5,7 @@ import RuyiCore
 import RuyiLedger
 import RuyiPrinting
 import RuyiReceipts
+import RuyiSystem
 
 /// Why a till request was refused: the HTTP status, a stable code, words for people. Nothing was changed.
 public struct TillFailure: Error, Hashable, Sendable, CustomStringConvertible {
@@ -46,7 +47,15 @@ public struct TillFailure: Error, Hashable, Sendable, CustomStringConvertible {
 /// The cart is journaled (`CartJournalFile`) on every change, so a stop of any kind — SIGTERM, SIGKILL — loses nothing:
 /// the next start restores it. The journal is not fsynced (a scan must stay far below a millisecond); what a power cut
 /// can lose is the last scans of an unpaid cart, never a committed sale (the ledger fsyncs those).
+///
+/// It runs on a thread of its own, `ruyi-till`: its ledger calls block (each sale's commit waits for the disk, 1–5 ms on
+/// a till's flash), and Swift's shared pool has only as many threads as cores, 2 on a till (DESIGN.md). The code
+/// payments of this till run on the same thread.
 public actor TillSession {
+    /// The till's thread. Code payments share it (``CodePayments``); it ends when the session does.
+    nonisolated let executor = DedicatedThreadExecutor(name: "ruyi-till")
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+    deinit { executor.shutdown() }
     let ledger: Ledger
     let interpreter: BarcodeInterpreter
     let journalPath: String
@@ -66,9 +75,8 @@ public actor TillSession {
     private var journaled: Cart?
     var cashier: Cashier?
     /// The owner's PIN unlocks owner actions until this long after the last one (never journaled: a restart locks).
-    var ownerUnlock: (owner: Cashier, until: Date)?
+    var ownerUnlock: (owner: Cashier, until: UInt64)?
     let policy: TillPolicy
-    private var lastScan: Date?
     /// Code payments, when a provider is configured.
     var codePayments: CodePayments?
 
@@ -197,7 +205,7 @@ public actor TillSession {
             let c = try ledger.authenticate(cashier: request.cashier, pin: request.pin)
             cashier = c
             // The owner just typed their PIN: owner actions are unlocked for a while. Anyone else signing in locks them.
-            ownerUnlock = c.role == .owner ? (c, Date().addingTimeInterval(policy.ownerUnlockSeconds)) : nil
+            ownerUnlock = c.role == .owner ? (c, unlockDeadline()) : nil
             journal()
             logger.notice("cashier signed in", metadata: ["cashier": "\(c.id)"])
             return SessionView(cashier: c.id, name: c.name, role: c.role.rawValue)
@@ -244,7 +252,6 @@ public actor TillSession {
     /// anything else → the cashier is asked. Nothing is added on failure.
     public func scan(bytes: [UInt8], symbology: Symbology? = nil) async throws(TillFailure) -> ScanOutcome {
         let who = try requireCashier()
-        lastScan = Date()
         let result: ScanResult
         do { result = try interpreter.interpret(bytes: bytes, symbology: symbology) } catch {
             events.publish(name: "scan", ["outcome": "misread", "detail": "\(error)"])

@@ -46,7 +46,8 @@ public final class Ledger: Sendable {
     /// Bytes the WAL file is cut back to after a checkpoint.
     static let walSizeLimit = 8 * 1024 * 1024
     let pool: DatabasePool
-    let clock: any TillClock
+    /// The clock the ledger stamps entries with (tests pass one they drive; the till times its unlock window with it).
+    public let clock: any TillClock
     let ids: UUIDv7Generator
     /// The directory holding the file, whose file system the free-space reserve is checked on.
     let directory: String

@@ -27,7 +27,7 @@ import Testing
         let t = try TillSessionTests.till()
         let provider = try HTTPAcquirer(name: "test", url: acquirer.url, merchant: "m1", timeoutSeconds: timeout)
         let payments = CodePayments(provider: provider, ledger: t.ledger, policy: CodePaymentPolicy(pollSeconds: 0.05, waitSeconds: wait),
-                                    events: EventHub(), logger: Logger(label: "test"))
+                                    events: EventHub(), logger: Logger(label: "test"), executor: t.till.executor)
         let till = t.till
         await payments.onResolve { order, r in await till.codePaymentSettled(order, r) }
         await t.till.attach(payments)

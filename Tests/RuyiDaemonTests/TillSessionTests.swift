@@ -3,6 +3,7 @@ import Logging
 import RuyiAPI
 import RuyiCore
 import RuyiLedger
+import RuyiPayments
 import RuyiPrinting
 import RuyiReceipts
 import RuyiTestKit
@@ -17,9 +18,9 @@ import Testing
         let till: TillSession
     }
 
-    static func till(policy: TillPolicy = TillPolicy()) throws -> Till {
+    static func till(policy: TillPolicy = TillPolicy(), clock: any TillClock = SystemClock()) throws -> Till {
         let dir = try TemporaryDirectory(prefix: "till")
-        let ledger = try StoreFixture.open(dir.file("ledger.sqlite"), clock: SystemClock(), random: SystemRandomSource())
+        let ledger = try StoreFixture.open(dir.file("ledger.sqlite"), clock: clock, random: SystemRandomSource())
         return Till(dir: dir, ledger: ledger, till: try session(ledger, dir, policy: policy))
     }
 
@@ -34,8 +35,21 @@ import Testing
         do { _ = try await body(); return nil } catch let e as TillFailure { return e } catch { return TillFailure(0, "\(error)") }
     }
 
+    @Test func theTillAndItsCodePaymentsRunOnTheirOwnThreadNotTheSharedPool() async throws {
+        let t = try Self.till()
+        _ = try await t.till.signIn(SignInRequest(cashier: StoreFixture.cashier, pin: "1234"))
+        _ = try await t.till.scan(bytes: Array("6901234567892".utf8))
+        // Everything the till does — each sale's commit, which waits for the disk, among it — runs on `ruyi-till`.
+        #expect(await t.till.threadName() == "ruyi-till")
+        let provider = try HTTPAcquirer(name: "test", url: "http://127.0.0.1:9/", merchant: "m1", timeoutSeconds: 1)
+        let payments = CodePayments(provider: provider, ledger: t.ledger, policy: CodePaymentPolicy(), events: EventHub(),
+                                    logger: Logger(label: "test"), executor: t.till.executor)
+        #expect(await payments.threadName() == "ruyi-till")
+    }
+
     @Test func ownerActionsNeedTheOwnersPINAndLockAgainAfterAWhile() async throws {
-        let t = try Self.till(policy: TillPolicy(ownerUnlockSeconds: 0.3))
+        let clock = ManualClock()
+        let t = try Self.till(policy: TillPolicy(ownerUnlockSeconds: 120), clock: clock)
         _ = try await t.till.signIn(SignInRequest(cashier: StoreFixture.cashier, pin: "1234"))
         // A cashier alone cannot change a price.
         #expect(await Self.failure { try await t.till.changePrice(product: "cola", PriceRequest(price: "4.00")) }?.code == "auth.owner_required")
@@ -43,13 +57,20 @@ import Testing
         #expect(await Self.failure { try await t.till.unlockOwner(OwnerUnlockRequest(owner: StoreFixture.cashier, pin: "1234")) }?.code == "auth.not_owner")
         #expect(await Self.failure { try await t.till.unlockOwner(OwnerUnlockRequest(owner: StoreFixture.owner, pin: "0000")) }?.code == "auth.wrong_pin")
         let unlocked = try await t.till.unlockOwner(OwnerUnlockRequest(owner: StoreFixture.owner, pin: "8888"))
-        #expect(unlocked.owner == StoreFixture.owner && unlocked.unlockedForSeconds == 0)
+        #expect(unlocked.owner == StoreFixture.owner && unlocked.unlockedForSeconds == 120)
         #expect(await t.till.ownerUnlockedBy == StoreFixture.owner)
         #expect(await t.till.cashierID == StoreFixture.cashier, "the cashier stays signed in")
         _ = try await t.till.changePrice(product: "cola", PriceRequest(price: "4.00"))
         #expect(try t.ledger.product(id: "cola")?.price == Money(fen: 400))
         // Each owner action keeps it unlocked a while; after the interval with none, it is locked again.
-        try await Task.sleep(for: .milliseconds(450))
+        clock.advance(millis: 100_000)
+        _ = try await t.till.changePrice(product: "cola", PriceRequest(price: "4.00"))
+        clock.advance(millis: 100_000)
+        #expect(await t.till.ownerUnlockedBy == StoreFixture.owner, "200 s after the unlock, 100 s after the last owner action")
+        // A wall clock stepped far ahead (a bad time sync) does not lock it either: the window runs on monotonic time.
+        clock.setWall(clock.wallMillis() + 3_600_000)
+        #expect(await t.till.ownerUnlockedBy == StoreFixture.owner)
+        clock.advance(millis: 21_000)
         #expect(await t.till.ownerUnlockedBy == nil)
         #expect(await Self.failure { try await t.till.changePrice(product: "cola", PriceRequest(price: "5.00")) }?.code == "auth.owner_required")
         #expect(try t.ledger.product(id: "cola")?.price == Money(fen: 400))
@@ -164,4 +185,17 @@ import Testing
         #expect(detail.product.id == "cola" && detail.onHand == -25 && detail.priceHistory.count == 1, "\(detail)")
         #expect(await Self.failure { try await t.till.productDetail("nothing") }?.status == 404)
     }
+}
+
+/// The kernel's name for the calling thread (what `ps -L` shows), from inside each actor.
+func currentThreadName() -> String {
+    ((try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? "?").trimmingCharacters(in: .whitespacesAndNewlines)
+}
+
+extension TillSession {
+    func threadName() -> String { currentThreadName() }
+}
+
+extension CodePayments {
+    func threadName() -> String { currentThreadName() }
 }
