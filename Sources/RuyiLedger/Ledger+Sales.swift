@@ -205,13 +205,15 @@ extension Ledger {
     public func saleID(receiptNumber text: String) throws -> UUID? {
         let parts = text.split(separator: "-")
         guard parts.count == 2, let shift = Int64(parts[0]), let receipt = Int64(parts[1]), shift > 0, receipt > 0 else { return nil }
-        let ids = try pool.read { db in
-            try Foundation.Data.fetchAll(db, sql: "SELECT id FROM ledger_entry WHERE kind = 'sale' AND receipt = ? ORDER BY seq DESC", arguments: [receipt])
+        // Only the shift's own span of the chain is read: receipt numbers start again at 1 in every shift.
+        return try pool.read { db in
+            guard let span = try Row.fetchOne(db, sql: "SELECT open_seq, close_seq FROM shift_history WHERE shift_number = ?",
+                                              arguments: [shift]) else { return nil }
+            let from: Int64 = span[0]
+            let through: Int64 = span[1] ?? Int64.max
+            return try Foundation.Data.fetchOne(db, sql: """
+                SELECT id FROM ledger_entry WHERE seq > ? AND seq < ? AND kind = 'sale' AND receipt = ? ORDER BY seq LIMIT 1
+                """, arguments: [from, through, receipt]).map { UUID(bytes: [UInt8]($0)) }
         }
-        for raw in ids {
-            let id = UUID(bytes: [UInt8](raw))
-            if try sale(id).shift == shift { return id }
-        }
-        return nil
     }
 }

@@ -43,6 +43,7 @@ extension Ledger {
             let state = ShiftState(number: number, openSeq: appended.seq, openedAt: appended.at, businessDate: date,
                                    cashier: cashier, zNumber: previous?.zNumber ?? 0, isOpen: true)
             try state.save(db)
+            try db.execute(sql: "INSERT INTO shift_history(shift_number, open_seq) VALUES (?, ?)", arguments: [number, appended.seq])
             return status(state, now: now)
         }
     }
@@ -135,6 +136,8 @@ extension Ledger {
             shift.isOpen = false
             shift.zNumber = z
             try shift.save(db)
+            try db.execute(sql: "UPDATE shift_history SET close_seq = ?, z_number = ? WHERE shift_number = ?",
+                           arguments: [appended.seq, z, shift.number])
             return zr
         }
     }
@@ -142,16 +145,17 @@ extension Ledger {
     /// Reprints Z report number `z`, exactly as recorded, with its anchor.
     public func zReport(number z: Int64) throws -> ZReport {
         try pool.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT seq, id, kind, body, hash FROM ledger_entry WHERE kind = 'shift_close' ORDER BY seq DESC")
-            for row in rows {
-                let e = Chain.stored(row)
-                var zr = try Chain.decode(ZReport.self, from: e).data
-                if zr.z == z {
-                    zr.anchor = ChainHead(seq: e.seq, hash: e.hash).description
-                    return zr
-                }
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT e.seq, e.id, e.kind, e.body, e.hash FROM shift_history h JOIN ledger_entry e ON e.seq = h.close_seq
+                WHERE h.z_number = ? AND e.kind = 'shift_close'
+                """, arguments: [z]) else {
+                throw LedgerError.invalidInput("Z number", "no Z report \(z)")
             }
-            throw LedgerError.invalidInput("Z number", "no Z report \(z)")
+            let e = Chain.stored(row)
+            var zr = try Chain.decode(ZReport.self, from: e).data
+            guard zr.z == z else { throw LedgerError.corrupt("entry \(e.seq) is Z report \(zr.z), not \(z): rebuild shift_history") }
+            zr.anchor = ChainHead(seq: e.seq, hash: e.hash).description
+            return zr
         }
     }
 

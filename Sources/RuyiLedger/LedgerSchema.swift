@@ -220,6 +220,26 @@ enum LedgerSchema {
                 BEGIN SELECT RAISE(ABORT, 'outbox rows are append-only: the server acknowledgement is the anchor'); END;
                 """)
         }
+        m.registerMigration("v9-shift-history") { db in
+            // Each shift's span of the chain and its Z number, so a receipt number or a Z reprint is found within its
+            // shift instead of by reading every entry ever written (a year of sales is hundreds of MB). Written at
+            // shift open and close only, never on the sale path; rebuildable from the shift entries, as here.
+            try db.execute(sql: """
+                CREATE TABLE shift_history (
+                    shift_number INTEGER PRIMARY KEY,
+                    open_seq  INTEGER NOT NULL,  -- the shift_open entry
+                    close_seq INTEGER,           -- the shift_close entry (its Z report); NULL while open
+                    z_number  INTEGER UNIQUE
+                );
+                INSERT INTO shift_history(shift_number, open_seq)
+                    SELECT json_extract(CAST(body AS TEXT), '$.data.shift'), seq FROM ledger_entry WHERE kind = 'shift_open';
+                UPDATE shift_history SET close_seq = c.seq, z_number = c.z
+                    FROM (SELECT seq, json_extract(CAST(body AS TEXT), '$.data.report.shift') AS shift,
+                                 json_extract(CAST(body AS TEXT), '$.data.z') AS z
+                          FROM ledger_entry WHERE kind = 'shift_close') AS c
+                    WHERE c.shift = shift_history.shift_number;
+                """)
+        }
         return m
     }
 

@@ -171,4 +171,39 @@ struct ShiftTests {
         }
         #expect(throws: LedgerError.self) { try ledger.addCashier(id: "c2", name: "小李", role: .cashier, pin: "12", by: "boss") }
     }
+
+    @Test("receipt numbers and Z reprints are found within their shift, also in a ledger from before shift_history")
+    func shiftSpans() throws {
+        let dir = try TemporaryDirectory()
+        let db = dir.file("l.sqlite")
+        var sales: [String: UUID] = [:]
+        var zs: [ZReport] = []
+        do {
+            let ledger = try StoreFixture.open(db)
+            for shift in 1...3 {
+                if shift > 1 { try ledger.openShift(cashier: StoreFixture.cashier, float: Money(fen: 20_000)) }
+                for _ in 0..<2 {
+                    let s = try ledger.commitSale(try StoreFixture.cashSale(ledger), cashier: StoreFixture.cashier)
+                    sales[s.receiptNumber] = s.id
+                }
+                if shift < 3 { zs.append(try ledger.closeShift(owner: StoreFixture.owner, counted: [:])) }
+            }
+            #expect(Set(sales.keys) == ["0001-0001", "0001-0002", "0002-0001", "0002-0002", "0003-0001", "0003-0002"])
+            for (number, id) in sales { #expect(try ledger.saleID(receiptNumber: number) == id) }
+        }
+        // Given the file as v8 left it, without the table
+        _ = try sqlite(db, "DROP TABLE shift_history; DELETE FROM grdb_migrations WHERE identifier = 'v9-shift-history'")
+        // When it is opened, the spans are rebuilt from the shift entries
+        let ledger = try StoreFixture.open(db)
+        for (number, id) in sales { #expect(try ledger.saleID(receiptNumber: number) == id, "\(number)") }
+        #expect(try ledger.saleID(receiptNumber: "0003-0003") == nil)
+        #expect(try ledger.saleID(receiptNumber: "0009-0001") == nil)
+        #expect(try ledger.zReport(number: 1) == zs[0])
+        #expect(try ledger.zReport(number: 2) == zs[1])
+        #expect(throws: LedgerError.self) { try ledger.zReport(number: 3) }
+        // And the open shift's Z, when it comes, is found the same way
+        let z3 = try ledger.closeShift(owner: StoreFixture.owner, counted: [:])
+        #expect(try ledger.zReport(number: 3) == z3)
+        #expect(try sqlite(db, "SELECT shift_number, z_number FROM shift_history ORDER BY shift_number") == "1|1\n2|2\n3|3")
+    }
 }
