@@ -102,6 +102,22 @@ extension Ledger {
     public func foldStock() throws {
         try write { db in try StockFold.run(db) }
     }
+
+    /// Entries written since the stock levels were last folded (0: the levels are current without a fold).
+    public func stockBacklog() throws -> Int64 {
+        try pool.read { db in
+            let folded = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'stock_folded_seq'") ?? 0
+            return try Chain.head(db).seq - folded
+        }
+    }
+
+    /// Folds at most `limit` entries' stock movements (one short transaction), for the daemon's idle-time fold: a
+    /// backlog is worked off in slices, so a scan arriving meanwhile waits for one slice at most. Returns whether entries
+    /// are still left to fold.
+    @discardableResult
+    public func foldStock(limit: Int) throws -> Bool {
+        try write { db in try StockFold.run(db, limit: max(limit, 1)) }
+    }
 }
 
 /// Folds stock movements recorded in entries into `stock_level`.
@@ -110,35 +126,54 @@ enum StockFold {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT on_hand FROM stock_level WHERE product_id = ?"), arguments: [product]) ?? 0
     }
 
-    static func run(_ db: Database) throws {
+    /// Folds the entries after `stock_folded_seq`, all of them or the next `limit`. Returns whether some are left.
+    @discardableResult
+    static func run(_ db: Database, limit: Int? = nil) throws -> Bool {
         let folded = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'stock_folded_seq'") ?? 0
+        let head = try Chain.head(db).seq
+        guard head > folded else { return false }
+        let through = limit.map { min(head, folded + Int64($0)) } ?? head
         let rows = try Row.fetchAll(db, sql: """
             SELECT seq, id, kind, body, hash FROM ledger_entry
-            WHERE seq > ? AND kind IN ('sale', 'refund', 'post_void', 'stock_movement') ORDER BY seq
-            """, arguments: [folded])
-        guard !rows.isEmpty else { return }
-        var last = folded
+            WHERE seq > ? AND seq <= ? AND kind IN ('sale', 'refund', 'post_void', 'stock_movement') ORDER BY seq
+            """, arguments: [folded, through])
         for row in rows {
             let e = Chain.stored(row)
             for (product, delta) in try moves(e) { try apply(db, product: product, delta: delta, seq: e.seq) }
-            last = e.seq
         }
-        try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'stock_folded_seq'", arguments: [last])
+        try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'stock_folded_seq'", arguments: [through])
+        return through < head
     }
 
-    /// The stock movements one entry records.
+    /// The stock movements one entry records. Sales are read through a view of their lines' stock fields only: decoding
+    /// the whole sale cost most of the fold.
     static func moves(_ e: StoredEntry) throws -> [(String, Int64)] {
         switch e.kind {
         case .sale, .refund:
-            return try Chain.decode(SaleData.self, from: e).data.lines.filter(\.stock).map { ($0.product, -$0.qty) }
+            return try Chain.decode(StockLines.self, from: e).data.lines.filter(\.stock).map { ($0.product, -$0.qty) }
         case .postVoid:
-            return try Chain.decode(PostVoidData.self, from: e).data.voided.lines.filter(\.stock).map { ($0.product, $0.qty) }
+            return try Chain.decode(VoidedStockLines.self, from: e).data.voided.lines.filter(\.stock).map { ($0.product, $0.qty) }
         case .stockMovement:
             let m = try Chain.decode(StockMovementData.self, from: e).data
             return [(m.product, m.delta)]
         default:
             return []
         }
+    }
+
+    /// What the fold reads of a sale or refund (`data.lines[].product/qty/stock`); every other field is skipped.
+    struct StockLines: Codable, Sendable {
+        struct Line: Codable, Sendable {
+            var product: String
+            var qty: Int64
+            var stock: Bool
+        }
+        var lines: [Line]
+    }
+
+    /// What the fold reads of a post-void: the voided sale's lines.
+    struct VoidedStockLines: Codable, Sendable {
+        var voided: StockLines
     }
 
     static func apply(_ db: Database, product: String, delta: Int64, seq: Int64) throws {

@@ -47,6 +47,26 @@ import Testing
         #expect(await payments.threadName() == "ruyi-till")
     }
 
+    @Test func stockIsFoldedWhileTheCounterIsQuietNeverDuringASale() async throws {
+        let t = try Self.till()
+        _ = try await t.till.signIn(SignInRequest(cashier: StoreFixture.cashier, pin: "1234"))
+        _ = try await t.till.scan(bytes: Array("6901234567892".utf8))
+        _ = try #require(try await t.till.tenderCash(CashTenderRequest(amount: "10")).done)
+        let backlog = try t.ledger.stockBacklog()
+        #expect(backlog > 0, "a sale writes no stock level")
+        // A sale in progress: nothing is folded
+        _ = try await t.till.scan(bytes: Array("6901234567892".utf8))
+        #expect(await t.till.foldStockWhileIdle() == false)
+        #expect(try t.ledger.stockBacklog() == backlog)
+        // The counter quiet again: the backlog is folded (in slices), and the level is right
+        _ = try #require(try await t.till.tenderCash(CashTenderRequest(amount: "10")).done)
+        var slices = 0
+        while await t.till.foldStockWhileIdle(slice: 1) { slices += 1 }
+        #expect(slices >= 1)
+        #expect(try t.ledger.stockBacklog() == 0)
+        #expect(try t.ledger.stockLevel("cola") == -2)
+    }
+
     @Test func ownerActionsNeedTheOwnersPINAndLockAgainAfterAWhile() async throws {
         let clock = ManualClock()
         let t = try Self.till(policy: TillPolicy(ownerUnlockSeconds: 120), clock: clock)

@@ -206,4 +206,35 @@ struct ShiftTests {
         #expect(try ledger.zReport(number: 3) == z3)
         #expect(try sqlite(db, "SELECT shift_number, z_number FROM shift_history ORDER BY shift_number") == "1|1\n2|2\n3|3")
     }
+
+    @Test("stock folds in slices to the same levels: sales, a refund, a post-void and a receipt of goods")
+    func stockFoldSlices() throws {
+        let dir = try TemporaryDirectory()
+        let db = dir.file("l.sqlite")
+        let ledger = try StoreFixture.open(db)
+        try ledger.recordStock(.receive, product: "cola", quantity: 100, cashier: StoreFixture.cashier)
+        var sales: [CommittedSale] = []
+        for colas in 1...6 { sales.append(try ledger.commitSale(try StoreFixture.cashSale(ledger, colas: Int64(colas)), cashier: StoreFixture.cashier)) }
+        var r = try Cart(returning: sales[0].id, returnable: ledger.returnable(for: sales[0].id))
+        try r.addReturn(originalLine: 1, quantity: .pieces(1))
+        try r.tenderCash(Money(fen: 350))
+        try ledger.commitSale(try r.complete(), cashier: StoreFixture.cashier)
+        try ledger.postVoid(sale: sales[5].id, reason: "收银错误", owner: StoreFixture.owner)
+        try ledger.recordStock(.waste, product: "cola", quantity: 3, cashier: StoreFixture.cashier)
+        // recordStock folds everything before it; what came after waits for the fold.
+        let folded = { Int64(try sqlite(db, "SELECT value FROM meta WHERE key = 'stock_folded_seq'")) ?? -1 }
+        let head = try ledger.head().seq
+        #expect(try folded() == head)
+        for colas in 1...3 { try ledger.commitSale(try StoreFixture.cashSale(ledger, colas: Int64(colas)), cashier: StoreFixture.cashier) }
+        let newHead = try ledger.head().seq
+        // When folded two entries at a time, it says what is left, and ends where the chain does
+        #expect(try ledger.foldStock(limit: 2))
+        #expect(try folded() == head + 2)
+        #expect(try ledger.foldStock(limit: 2) == false)
+        #expect(try folded() == newHead)
+        #expect(try ledger.foldStock(limit: 2) == false)
+        // Then the levels are what happened: 100 in, 1+…+6 sold, 1 back, sale 6 voided, 3 wasted, 1+2+3 sold
+        #expect(try ledger.stockLevel("cola") == 100 - 21 + 1 + 6 - 3 - 6)
+        #expect(try ledger.stockLevel("apple") == -250 * 9 + 250, "250 g in each of 9 sales, sale 6 voided")
+    }
 }
