@@ -148,9 +148,9 @@ extension Ledger {
     public func product(id: ProductID) throws -> Product? {
         let found = try pool.read { db in
             try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT id, name, kind, unit, price, open_price, tax_category, category, stock_tracked, active, low_stock, plu
+                SELECT id, name, kind, unit, price, open_price, tax_category, category, stock_tracked, active, low_stock, plu, barcode_list
                 FROM product WHERE id = ?
-                """), arguments: [id.rawValue]).map { try Self.product($0, offset: 0, db: db) }
+                """), arguments: [id.rawValue]).map { Self.product($0, offset: 0, barcodes: Self.barcodes(concatenated: $0[12])) }
         }
         if found != nil { knownProducts.remember(id.rawValue) }
         return found
@@ -182,12 +182,6 @@ extension Ledger {
         }
     }
 
-    static func product(_ row: Row, offset o: Int, db: Database) throws -> Product {
-        let codes = try Row.fetchAll(db.cachedStatement(sql: "SELECT code, pack_quantity FROM barcode WHERE product_id = ?"), arguments: [row[o] as String])
-            .map { ProductBarcode($0[0], packQuantity: $0[1]) }
-        return product(row, offset: o, barcodes: codes)
-    }
-
     static func product(_ row: Row, offset o: Int, barcodes codes: [ProductBarcode]) -> Product {
         Product(id: ProductID(row[o] as String), name: row[o + 1], kind: ProductKind(rawValue: row[o + 2]) ?? .item, barcodes: codes,
                 plu: row[o + 11], unit: SaleUnit(rawValue: row[o + 3]) ?? .piece, price: Money(fen: row[o + 4]),
@@ -195,7 +189,7 @@ extension Ledger {
                 stockTracked: row[o + 8], active: row[o + 9], lowStockThreshold: row[o + 10])
     }
 
-    /// `code*pack;code*pack` (from group_concat) → barcodes.
+    /// `code*pack;code*pack` (the `barcode_list` column) → barcodes.
     static func barcodes(concatenated: String) -> [ProductBarcode] {
         concatenated.split(separator: ";").compactMap { part in
             guard let star = part.lastIndex(of: "*"), let pack = Int64(part[part.index(after: star)...]) else { return nil }

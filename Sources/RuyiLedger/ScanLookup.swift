@@ -28,8 +28,7 @@ final class ScanLookup: Sendable {
 
     static let sql = """
         SELECT b.pack_quantity, t.rate_bp, p.id, p.name, p.kind, p.unit, p.price, p.open_price, p.tax_category, p.category,
-               p.stock_tracked, p.active, p.low_stock, p.plu,
-               (SELECT group_concat(c.code || '*' || c.pack_quantity, ';') FROM barcode c WHERE c.product_id = p.id)
+               p.stock_tracked, p.active, p.low_stock, p.plu, p.barcode_list
         FROM barcode b JOIN product p ON p.id = b.product_id JOIN tax_category t ON t.id = p.tax_category
         WHERE b.code = ?
         """

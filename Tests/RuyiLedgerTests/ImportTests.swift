@@ -122,14 +122,19 @@ struct ImportTests {
         #expect(try ledger.importCatalog(csv: Array(recode.utf8), source: "r.csv", by: StoreFixture.owner).committed)
         #expect(try ids("692000000001") == ["ksf1"] && ids("7885").isEmpty)
 
-        // A ledger from before the initials and codes columns: opening it adds and fills both.
+        // A ledger from before the initials, codes and barcode_list columns: opening it adds and fills all three.
+        let cola = try #require(try ledger.product(barcode: "6901234567892"))
+        #expect(cola.product.barcodes.map(\.packQuantity) == [1, 24], "the scan gets every code of the product, packs too")
         ledger = try StoreFixture.open(dir.file("other.sqlite"))
         _ = try sqlite(db, """
-            ALTER TABLE product DROP COLUMN initials; ALTER TABLE product DROP COLUMN codes;
-            DELETE FROM grdb_migrations WHERE identifier IN ('v4-product-initials', 'v7-product-codes')
+            ALTER TABLE product DROP COLUMN initials; ALTER TABLE product DROP COLUMN codes; ALTER TABLE product DROP COLUMN barcode_list;
+            DELETE FROM grdb_migrations WHERE identifier IN ('v4-product-initials', 'v7-product-codes', 'v10-product-barcode-list')
             """)
         ledger = try StoreFixture.open(db)
         #expect(try ids("ksf") == ["ksf1", "ksf2"])
         #expect(try ids("0012") == ["ksf1"] && ids("6901234567939") == ["kele"])
+        let pack = try #require(try ledger.product(barcode: "16901234567899"))
+        #expect(pack.product == cola.product && pack.packQuantity == 24, "the 24-pack's code finds cola with both codes again")
+        #expect(try ledger.product(id: "cola")?.barcodes == cola.product.barcodes)
     }
 }
