@@ -190,11 +190,36 @@ extension Ledger {
     }
 
     /// `code*pack;code*pack` (the `barcode_list` column) → barcodes.
+    /// On the scan path: walks the UTF-8 bytes once (splitting `String`s cost an eighth of a lookup). A malformed part
+    /// is skipped, as before.
     static func barcodes(concatenated: String) -> [ProductBarcode] {
-        concatenated.split(separator: ";").compactMap { part in
-            guard let star = part.lastIndex(of: "*"), let pack = Int64(part[part.index(after: star)...]) else { return nil }
-            return ProductBarcode(String(part[..<star]), packQuantity: pack)
+        var result: [ProductBarcode] = []
+        var text = concatenated
+        text.withUTF8 { bytes in
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                var star = -1
+                while end < bytes.count && bytes[end] != UInt8(ascii: ";") {
+                    if bytes[end] == UInt8(ascii: "*") { star = end }
+                    end += 1
+                }
+                if star > start, star + 1 < end {
+                    var pack: Int64 = 0
+                    var ok = end - star - 1 <= 18
+                    for i in (star + 1)..<end where ok {
+                        let d = bytes[i] &- UInt8(ascii: "0")
+                        if d > 9 { ok = false } else { pack = pack * 10 + Int64(d) }
+                    }
+                    if ok {
+                        let code = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<star]), as: UTF8.self)
+                        result.append(ProductBarcode(code, packQuantity: pack))
+                    }
+                }
+                start = end + 1
+            }
         }
+        return result
     }
 }
 

@@ -41,3 +41,22 @@ struct KnownProductsTests {
         #expect(ledger.knownProducts.unknown(among: ["nope"]) == ["nope"])
     }
 }
+
+@Suite("The barcode_list column")
+struct BarcodeListTests {
+    @Test("parsed on the scan path as the catalog wrote it; a malformed part is skipped, never trusted")
+    func parse() {
+        func parsed(_ s: String) -> [String] { Ledger.barcodes(concatenated: s).map { "\($0.code)×\($0.packQuantity)" } }
+        #expect(parsed("").isEmpty)
+        #expect(parsed("06901234567892*1") == ["06901234567892×1"])
+        #expect(parsed("06901234567892*1;16901234567899*24") == ["06901234567892×1", "16901234567899×24"])
+        #expect(parsed("店内码*2;X*10") == ["店内码×2", "X×10"], "in-store codes are text")
+        #expect(parsed("a*b*3") == ["a*b×3"], "the last star separates the pack size")
+        #expect(parsed("bad;*3;a*;a*x;a*-1;;b*2") == ["b×2"])
+        #expect(parsed("a*1234567890123456789") .isEmpty, "a pack size past 18 digits is not a pack size")
+        let record = ProductRecord(Product(id: "p", name: "n", barcodes: [ProductBarcode("9", packQuantity: 6), ProductBarcode("1")],
+                                           price: Money(fen: 100)))
+        #expect(record.barcodeList == "1*1;9*6", "written by code, as the barcode table lists them")
+        #expect(parsed(record.barcodeList) == ["1×1", "9×6"])
+    }
+}
