@@ -55,7 +55,12 @@ struct DaemonBench: BenchArea {
                                       environment: ["NOTIFY_SOCKET": notify.path, "RUYI_DEVICES": dir + "/none"], stderr: dir + "/ruyid.log")
         defer { daemon.stop() }
         let pid = daemon.pid
-        guard notify.waitFor("READY=1", seconds: 30) else { throw ValidationError("ruyid never became ready: see \(dir)/ruyid.log") }
+        guard notify.waitFor("READY=1", seconds: 30) else {
+            // The folder goes when the benchmark ends: say here what ruyid said (a stale ruyid refuses a newer ledger).
+            let log = (try? String(contentsOfFile: dir + "/ruyid.log", encoding: .utf8)) ?? ""
+            let tail = log.split(separator: "\n").suffix(5).joined(separator: "\n")
+            throw ValidationError("ruyid (\(exe)) never became ready; it said:\n\(tail)\nBuild it with the benchmark: swift build -c release --product ruyid")
+        }
         let coldMS = Double(SystemFacts.now() - t) / 1e6
         let idleRSS = rssMB(pid)
 
