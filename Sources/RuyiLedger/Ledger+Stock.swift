@@ -100,7 +100,7 @@ extension Ledger {
     /// are a projection folded here — by stock reads, reports, and the daemon when the till is idle — so the sale
     /// path writes as few pages as possible.
     public func foldStock() throws {
-        try write { db in try StockFold.run(db) }
+        try write { db in _ = try StockFold.run(db) }
     }
 
     /// Entries written since the stock levels were last folded (0: the levels are current without a fold).
