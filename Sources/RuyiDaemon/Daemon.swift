@@ -196,7 +196,7 @@ public enum Daemon {
         services.append(.init(service: PrintService(worker: worker, events: events)))
         services.append(.init(service: app))
         services.append(.init(service: NotifierService(notifier: notifier, context: context, till: till, logger: log)))
-        services.append(.init(service: StockFoldService(till: till)))
+        services.append(.init(service: IdleUpkeepService(till: till)))
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: log))
         try await group.run()
         await payments?.close()
@@ -275,14 +275,14 @@ struct LedgerService: Service {
     }
 }
 
-/// Folds the stock levels from the sales' entries while the counter is quiet, a slice at a time, so they never pile up
-/// for the next stock read (a sale writes none of them: DESIGN.md's fewest pages on the sale path).
-struct StockFoldService: Service {
+/// The till's upkeep while the counter is quiet (``TillSession/idleUpkeep(slice:)``): stock levels folded from the
+/// sales' entries a slice at a time (a sale writes none of them), then the WAL checkpointed.
+struct IdleUpkeepService: Service {
     let till: TillSession
     var quietSeconds: Double = 10
     func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let more = await till.foldStockWhileIdle()
+            let more = await till.idleUpkeep()
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(more ? 0.2 : quietSeconds)) }
         }
     }

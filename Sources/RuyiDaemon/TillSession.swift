@@ -161,15 +161,19 @@ public actor TillSession {
     /// The watchdog's proof of life: it only returns while the till can process requests.
     public func heartbeat() -> Bool { true }
 
-    /// Folds a slice of the stock backlog while the counter is quiet (no line in the cart, no payment awaited). The
-    /// daemon calls it every few seconds, so a stock screen finds little left to fold and a scan waits for one short
-    /// slice at most. Returns whether more is left.
-    public func foldStockWhileIdle(slice: Int = 500) -> Bool {
+    /// Upkeep while the counter is quiet (no line in the cart, no payment awaited), called by the daemon every few
+    /// seconds: a slice of the stock backlog is folded, and once none is left the WAL is checkpointed. So a stock
+    /// screen finds little left to fold, a sale seldom pays for a checkpoint, and a scan arriving meanwhile waits for
+    /// one short slice at most. Returns whether more is left to do.
+    public func idleUpkeep(slice: Int = 500) -> Bool {
         guard cart.lines.isEmpty, cart.state == .open else { return false }
-        do { return try ledger.foldStock(limit: slice) } catch {
-            logger.warning("stock fold failed; stock reads fold instead", metadata: ["error": "\(error)"])
-            return false
+        do {
+            if try ledger.foldStock(limit: slice) { return true }
+            try ledger.checkpointIdle()
+        } catch {
+            logger.warning("idle upkeep failed; stock reads fold and sales checkpoint instead", metadata: ["error": "\(error)"])
         }
+        return false
     }
 
     /// Test hook: block the till for `seconds` (the watchdog test). Only reachable when ruyid runs with test hooks.

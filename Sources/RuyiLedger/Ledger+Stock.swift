@@ -103,6 +103,17 @@ extension Ledger {
         try write { db in _ = try StockFold.run(db) }
     }
 
+    /// Copies what the WAL holds into the database file, for the daemon to call while the till is idle: a passive
+    /// checkpoint (it never waits for a reader), so the sale that crosses SQLite's auto-checkpoint threshold seldom
+    /// finds anything left to copy and sync. Returns the WAL's frames and how many of them are in the file now.
+    @discardableResult
+    public func checkpointIdle() throws -> (walFrames: Int, checkpointed: Int) {
+        try pool.writeWithoutTransaction { db in
+            let r = try db.checkpoint(.passive)
+            return (r.walFrameCount, r.checkpointedFrameCount)
+        }
+    }
+
     /// Entries written since the stock levels were last folded (0: the levels are current without a fold).
     public func stockBacklog() throws -> Int64 {
         try pool.read { db in

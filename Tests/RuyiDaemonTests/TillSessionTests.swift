@@ -47,24 +47,28 @@ import Testing
         #expect(await payments.threadName() == "ruyi-till")
     }
 
-    @Test func stockIsFoldedWhileTheCounterIsQuietNeverDuringASale() async throws {
+    @Test func stockIsFoldedAndTheWALCheckpointedWhileTheCounterIsQuietNeverDuringASale() async throws {
         let t = try Self.till()
         _ = try await t.till.signIn(SignInRequest(cashier: StoreFixture.cashier, pin: "1234"))
         _ = try await t.till.scan(bytes: Array("6901234567892".utf8))
         _ = try #require(try await t.till.tenderCash(CashTenderRequest(amount: "10")).done)
         let backlog = try t.ledger.stockBacklog()
         #expect(backlog > 0, "a sale writes no stock level")
+        #expect(try walState(t.ledger.path).backfilled < (try walState(t.ledger.path).frames), "the sale left frames to copy")
         // A sale in progress: nothing is folded
         _ = try await t.till.scan(bytes: Array("6901234567892".utf8))
-        #expect(await t.till.foldStockWhileIdle() == false)
+        #expect(await t.till.idleUpkeep() == false)
         #expect(try t.ledger.stockBacklog() == backlog)
         // The counter quiet again: the backlog is folded (in slices), and the level is right
         _ = try #require(try await t.till.tenderCash(CashTenderRequest(amount: "10")).done)
         var slices = 0
-        while await t.till.foldStockWhileIdle(slice: 1) { slices += 1 }
+        while await t.till.idleUpkeep(slice: 1) { slices += 1 }
         #expect(slices >= 1)
         #expect(try t.ledger.stockBacklog() == 0)
         #expect(try t.ledger.stockLevel("cola") == -2)
+        // And the WAL was copied into the file: nothing is left for the next sale to checkpoint
+        let wal = try walState(t.ledger.path)
+        #expect(wal.frames > 0 && wal.backfilled == wal.frames, "\(wal)")
     }
 
     @Test func ownerActionsNeedTheOwnersPINAndLockAgainAfterAWhile() async throws {
@@ -218,4 +222,13 @@ extension TillSession {
 
 extension CodePayments {
     func threadName() -> String { currentThreadName() }
+}
+
+/// The WAL's last frame and how many frames a checkpoint has copied into the database file, read from the wal-index
+/// (`-shm`) without taking part (https://sqlite.org/walformat.html: `mxFrame` at byte 16 of the header, `nBackfill` at
+/// byte 96 in the checkpoint information after its two copies).
+func walState(_ path: String) throws -> (frames: UInt32, backfilled: UInt32) {
+    let shm = try Data(contentsOf: URL(fileURLWithPath: path + "-shm"))
+    func u32(_ at: Int) -> UInt32 { shm[at..<(at + 4)].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) } }
+    return (u32(16), u32(96))
 }
