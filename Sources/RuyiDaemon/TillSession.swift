@@ -76,6 +76,8 @@ public actor TillSession {
     var cashier: Cashier?
     /// The owner's PIN unlocks owner actions until this long after the last one (never journaled: a restart locks).
     var ownerUnlock: (owner: Cashier, until: UInt64)?
+    /// When the cart last changed (monotonic nanoseconds): idle upkeep waits for a quiet counter.
+    private var lastChange: UInt64 = 0
     let policy: TillPolicy
     /// Code payments, when a provider is configured.
     var codePayments: CodePayments?
@@ -145,6 +147,7 @@ public actor TillSession {
     /// Most changes are journaled as a delta (a scan writes its line, not the whole cart); a snapshot is written for a
     /// new cart, a change of many lines, every 32 changes, and after a write failed.
     func journal() {
+        lastChange = ledger.clock.monotonicNanos()
         do {
             if let base = journaled, journalFile.changesSinceSnapshot < 32, let delta = CartDelta(from: base, to: cart) {
                 try journalFile.append(try encoder.encode(CartJournalChange(delta: delta, cashier: cashier?.id)))
@@ -161,12 +164,13 @@ public actor TillSession {
     /// The watchdog's proof of life: it only returns while the till can process requests.
     public func heartbeat() -> Bool { true }
 
-    /// Upkeep while the counter is quiet (no line in the cart, no payment awaited), called by the daemon every few
-    /// seconds: a slice of the stock backlog is folded, and once none is left the WAL is checkpointed. So a stock
+    /// Upkeep while the counter is quiet (no line in the cart, no payment awaited, no change for `quietSeconds`), called
+    /// by the daemon every few seconds: a slice of the stock backlog is folded, and once none is left the WAL is checkpointed. So a stock
     /// screen finds little left to fold, a sale seldom pays for a checkpoint, and a scan arriving meanwhile waits for
     /// one short slice at most. Returns whether more is left to do.
-    public func idleUpkeep(slice: Int = 500) -> Bool {
-        guard cart.lines.isEmpty, cart.state == .open else { return false }
+    public func idleUpkeep(slice: Int = 200, quietSeconds: Double = 3) -> Bool {
+        let quiet = ledger.clock.monotonicNanos() &- lastChange >= UInt64(quietSeconds * 1e9)
+        guard quiet, cart.lines.isEmpty, cart.state == .open else { return false }
         do {
             if try ledger.foldStock(limit: slice) { return true }
             try ledger.checkpointIdle()
