@@ -275,7 +275,7 @@ struct LedgerService: Service {
     }
 }
 
-/// The till's upkeep while the counter is quiet (``TillSession/idleUpkeep(slice:)``): stock levels folded from the
+/// The till's upkeep while the counter is quiet (``TillSession/idleUpkeep(slice:quietSeconds:)``): stock levels folded from the
 /// sales' entries a slice at a time (a sale writes none of them), then the WAL checkpointed.
 struct IdleUpkeepService: Service {
     let till: TillSession

@@ -165,9 +165,9 @@ public actor TillSession {
     public func heartbeat() -> Bool { true }
 
     /// Upkeep while the counter is quiet (no line in the cart, no payment awaited, no change for `quietSeconds`), called
-    /// by the daemon every few seconds: a slice of the stock backlog is folded, and once none is left the WAL is checkpointed. So a stock
-    /// screen finds little left to fold, a sale seldom pays for a checkpoint, and a scan arriving meanwhile waits for
-    /// one short slice at most. Returns whether more is left to do.
+    /// by the daemon every few seconds: a slice of the stock backlog is folded, and once none is left the WAL is
+    /// checkpointed. So a stock screen finds little left to fold, a sale seldom pays for a checkpoint, and a scan arriving
+    /// meanwhile waits for one short slice (or one checkpoint) at most. Returns whether more is left to do.
     public func idleUpkeep(slice: Int = 200, quietSeconds: Double = 3) -> Bool {
         let quiet = ledger.clock.monotonicNanos() &- lastChange >= UInt64(quietSeconds * 1e9)
         guard quiet, cart.lines.isEmpty, cart.state == .open else { return false }
