@@ -279,11 +279,12 @@ struct LedgerService: Service {
 /// sales' entries a slice at a time (a sale writes none of them), then the WAL checkpointed.
 struct IdleUpkeepService: Service {
     let till: TillSession
-    var quietSeconds: Double = 10
+    /// Between calls while nothing is left to do (the till decides what counts as quiet).
+    var intervalSeconds: Double = 10
     func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             let more = await till.idleUpkeep()
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(more ? 0.2 : quietSeconds)) }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(more ? 0.2 : intervalSeconds)) }
         }
     }
 }

@@ -117,8 +117,7 @@ extension Ledger {
     /// Entries written since the stock levels were last folded (0: the levels are current without a fold).
     public func stockBacklog() throws -> Int64 {
         try pool.read { db in
-            let folded = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'stock_folded_seq'") ?? 0
-            return try Chain.head(db).seq - folded
+            try Chain.head(db).seq - StockFold.foldedSeq(db)
         }
     }
 
@@ -137,10 +136,15 @@ enum StockFold {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT on_hand FROM stock_level WHERE product_id = ?"), arguments: [product]) ?? 0
     }
 
+    /// The last entry the stock levels include.
+    static func foldedSeq(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'stock_folded_seq'") ?? 0
+    }
+
     /// Folds the entries after `stock_folded_seq`, all of them or the next `limit`. Returns whether some are left.
     @discardableResult
     static func run(_ db: Database, limit: Int? = nil) throws -> Bool {
-        let folded = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'stock_folded_seq'") ?? 0
+        let folded = try foldedSeq(db)
         let head = try Chain.head(db).seq
         guard head > folded else { return false }
         let through = limit.map { min(head, folded + Int64($0)) } ?? head

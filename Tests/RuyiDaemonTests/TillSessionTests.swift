@@ -217,11 +217,6 @@ import Testing
     }
 }
 
-/// The kernel's name for the calling thread (what `ps -L` shows), from inside each actor.
-func currentThreadName() -> String {
-    ((try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? "?").trimmingCharacters(in: .whitespacesAndNewlines)
-}
-
 extension TillSession {
     func threadName() -> String { currentThreadName() }
 }

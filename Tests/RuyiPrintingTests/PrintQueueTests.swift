@@ -305,8 +305,7 @@ final class ThreadNames: @unchecked Sendable {
     private let lock = NSLock()
     private var names: [String] = []
     func note() {
-        // The kernel's name for the calling thread (what `ps -L` shows).
-        let name = ((try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)) ?? "?").trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = currentThreadName()
         lock.withLock { names.append(name) }
     }
     var all: [String] { lock.withLock { names } }
