@@ -59,6 +59,38 @@ final class RawSQLite {
         try exec("COMMIT")
     }
 
+    /// The size of this database's WAL once one auto-checkpoint cycle has filled it: from then on commits overwrite it in place.
+    func steadyWALBytes() throws -> Int {
+        func pragma(_ name: String) throws -> Int {
+            var stmt: OpaquePointer?
+            guard sqlite3_prepare_v2(db, "PRAGMA \(name)", -1, &stmt, nil) == SQLITE_OK, sqlite3_step(stmt) == SQLITE_ROW else {
+                sqlite3_finalize(stmt)
+                throw Failure("PRAGMA \(name)")
+            }
+            defer { sqlite3_finalize(stmt) }
+            return Int(sqlite3_column_int64(stmt, 0))
+        }
+        return try pragma("wal_autocheckpoint") * (try pragma("page_size") + 24) + 32
+    }
+
+    /// Runs `transaction` untimed until this database's WAL file holds `bytes`; returns how many it took.
+    func warmUp(toWALBytes bytes: Int, _ transaction: () throws -> Void) throws -> Int {
+        guard let name = sqlite3_db_filename(db, "main") else { throw Failure("no file name") }
+        return try Self.warmUp(walPath: String(cString: name) + "-wal", toWALBytes: bytes, transaction)
+    }
+
+    static func warmUp(walPath: String, toWALBytes bytes: Int, _ transaction: () throws -> Void) throws -> Int {
+        var done = 0
+        var st = stat()
+        while stat(walPath, &st) != 0 || Int(st.st_size) < bytes {
+            try transaction()
+            done += 1
+            // One-row transactions fill a cycle in ~1,000; anything near this means the WAL is not growing at all.
+            guard done < 20_000 else { throw Failure("\(walPath) did not reach \(bytes) bytes in \(done) transactions") }
+        }
+        return done
+    }
+
     /// BEGIN; INSERT one row; COMMIT — durable like a sale.
     func insertOneRowTransaction() throws {
         try exec("BEGIN")
