@@ -146,7 +146,7 @@ extension Ledger {
     /// The code payment that paid `sale`, if one did.
     public func paymentAttempt(paying sale: UUID) throws -> PaymentAttemptRecord? {
         try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM payment_attempt WHERE sale = ? AND kind = 'pay' AND state = 'completed'",
+            try Row.fetchOne(db, sql: PaymentAttemptSQL.paying,
                              arguments: [Foundation.Data(sale.bytes)]).map(Self.attempt)
         }
     }
@@ -155,7 +155,7 @@ extension Ledger {
     /// refunded twice.
     public func unfinishedRefund(of attempt: UUID) throws -> PaymentAttemptRecord? {
         try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM payment_attempt WHERE refunds = ? AND kind = 'refund' AND state NOT IN ('completed', 'declined', 'reversed')",
+            try Row.fetchOne(db, sql: PaymentAttemptSQL.unfinishedRefund,
                              arguments: [Foundation.Data(attempt.bytes)]).map(Self.attempt)
         }
     }
@@ -164,7 +164,7 @@ extension Ledger {
     /// (A refund the provider confirmed whose sale is still to record is the unfinished one, finished with the same number.)
     public func refundedToCode(_ attempt: UUID) throws -> Money {
         let fen = try pool.read { db in
-            try Int64.fetchOne(db, sql: "SELECT coalesce(sum(amount), 0) FROM payment_attempt WHERE refunds = ? AND kind = 'refund' AND state = 'completed'",
+            try Int64.fetchOne(db, sql: PaymentAttemptSQL.refunded,
                                arguments: [Foundation.Data(attempt.bytes)]) ?? 0
         }
         return Money(fen: fen)
@@ -203,4 +203,15 @@ extension Ledger {
                                     createdAt: row["created_at"], updatedAt: row["updated_at"],
                                     isRefund: (row["kind"] as String?) == "refund", refunds: refunds.map { UUID(bytes: Array($0)) })
     }
+}
+
+/// The lookups a return of a code-paid sale makes, by sale and by paying attempt (indexed by v11; a test checks
+/// SQLite's plan for each).
+enum PaymentAttemptSQL {
+    static let paying = "SELECT * FROM payment_attempt WHERE sale = ? AND kind = 'pay' AND state = 'completed'"
+    static let unfinishedRefund = """
+        SELECT * FROM payment_attempt WHERE refunds = ? AND kind = 'refund' AND state NOT IN ('completed', 'declined', 'reversed')
+        """
+    static let refunded = "SELECT coalesce(sum(amount), 0) FROM payment_attempt WHERE refunds = ? AND kind = 'refund' AND state = 'completed'"
+    static let all = [paying, unfinishedRefund, refunded]
 }

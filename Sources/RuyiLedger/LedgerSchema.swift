@@ -249,6 +249,15 @@ enum LedgerSchema {
                     FROM (SELECT code, pack_quantity FROM barcode WHERE product_id = product.id ORDER BY code)), '');
                 """)
         }
+        m.registerMigration("v11-payment-attempt-lookups") { db in
+            // A return of a code-paid sale finds the attempt that paid it, and what was already refunded to it, by sale
+            // and by paying attempt: without these, each read every attempt the till ever made (a year is tens of
+            // thousands). Partial: cash sales and unfinished attempts add nothing to them.
+            try db.execute(sql: """
+                CREATE INDEX payment_attempt_sale ON payment_attempt(sale) WHERE sale IS NOT NULL;
+                CREATE INDEX payment_attempt_refunds ON payment_attempt(refunds) WHERE refunds IS NOT NULL;
+                """)
+        }
         return m
     }
 
