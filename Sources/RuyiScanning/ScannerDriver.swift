@@ -188,26 +188,21 @@ actor ScannerDriver {
     }
 
     /// Publishes what the decoder made of the report that arrived at `time` (a scan's time is its last report's).
-    /// The device list's counters are updated first, so whoever hears a scan and then asks for the list finds it counted.
+    /// Each item is counted in the device list before it is published, so whoever hears it and then asks for the list
+    /// finds it counted.
     private func deliver(at time: UInt64) {
         guard !out.isEmpty else { return }
-        let problemsBefore = status.problems
-        for item in out {
-            switch item {
-            case .scan: status.scans += 1
-            case .problem(let p): count(p)
-            }
-        }
-        report(status, false) // counters for the device list; not an event
-        var problemNumber = problemsBefore
         for item in out {
             switch item {
             case .scan(let text, let data, let symbology):
+                status.scans += 1
+                report(status, false) // counters for the device list; not an event
                 sink.publish(.scan(Scan(text: text, data: data, symbology: symbology, device: status.identity, time: time)))
             case .problem(let p):
-                problemNumber += 1
-                if problemNumber <= 10 || problemNumber % 100 == 0 {
-                    logger.warning("report skipped", metadata: ["problem": "\(p)", "problems_so_far": "\(problemNumber)"])
+                count(p)
+                report(status, false)
+                if status.problems <= 10 || status.problems % 100 == 0 {
+                    logger.warning("report skipped", metadata: ["problem": "\(p)", "problems_so_far": "\(status.problems)"])
                 }
                 sink.publish(.problem(status.identity, p))
             }
