@@ -29,10 +29,14 @@ extension Ledger {
         }
     }
 
-    /// How many entries are still to ship.
+    /// How many entries are still to ship: the head's sequence number less the cursor's. Sequence numbers run 1, 2, 3 …
+    /// without gaps (the chain trigger refuses anything else, and nothing is deleted), so this reads two rows however
+    /// long the store has been offline, where counting the rows past the cursor read every unshipped entry's page.
     public func outboxCount() throws -> Int {
         try pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM ledger_entry WHERE seq > (\(Self.acknowledgedSeq))") ?? 0
+            try Int.fetchOne(db, sql: """
+                SELECT MAX(0, IFNULL((SELECT seq FROM ledger_entry ORDER BY seq DESC LIMIT 1), 0) - (\(Self.acknowledgedSeq)))
+                """) ?? 0
         }
     }
 

@@ -33,6 +33,11 @@ struct OutboxTests {
         // An older acknowledgement arriving late does not put entries back in the queue
         try ledger.acknowledge(through: ChainHead(seq: all[0].seq, hash: all[0].hash))
         #expect(try ledger.outboxCount() == 1)
+        // The count is the head less the cursor: it agrees with the rows left to ship, after more sales too
+        try ledger.commitSale(try StoreFixture.cashSale(ledger), cashier: StoreFixture.cashier)
+        #expect(try ledger.outboxCount() == 2)
+        #expect(try ledger.outboxBatch(limit: 1000).count == 2)
+        #expect(try Ledger(path: dir.file("empty.sqlite")).outboxCount() == 0)
         #expect(try LedgerVerifier.verify(path: db).intact)
     }
 
