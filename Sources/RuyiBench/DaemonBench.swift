@@ -110,6 +110,16 @@ struct DaemonBench: BenchArea {
         let busyRSS = rssMB(pid)
         let busyAnon = rssMB(pid, field: "RssAnon"), busyFile = rssMB(pid, field: "RssFile")
 
+        // A long day in a few seconds: many more sales, faster than the spool printer keeps up, so receipts queue up
+        // behind it as they do behind a printer that is off. The heap must not grow with them (it once grew ~6 KB a
+        // sale: each print step read every open job with its document).
+        let soakSales = smoke ? 40 : 2_500
+        for _ in 0..<soakSales {
+            for _ in 0..<5 { _ = try post("/v1/till/scan", #"{"data":"\#(codes[Int.random(in: 0..<codes.count, using: &rng)])"}"#) }
+            guard try post("/v1/till/tender/cash", #"{"amount":"10000"}"#) == 200 else { throw ValidationError("tender failed") }
+        }
+        let soakAnon = rssMB(pid, field: "RssAnon"), soakRSS = rssMB(pid)
+
         // The same sales in-process (the ledger's own rate on this disk), on the copy.
         let copy = try Ledger(path: dir + "/copy.sqlite")
         let carts = try (0..<sales).map { _ in try CatalogGenerator.sale(copy, codes: codes, rng: &rng) }
@@ -131,6 +141,8 @@ struct DaemonBench: BenchArea {
         f.add("inprocess_sales_per_second", format(inProcess, 1), note: "the same sales committed by Ledger.commitSale in-process")
         f.add("rss_mb", format(busyRSS, 1), note: "ruyid's resident memory after the run; target < 60 MB; right after READY: \(format(idleRSS, 1)) MB, signed in: \(format(readyRSS, 1)) MB; "
               + "of it heap \(format(busyAnon, 1)) MB + mapped code and files \(format(busyFile, 1)) MB")
+        f.add("soak_heap_growth_mb", format(soakAnon - busyAnon, 1),
+              note: "ruyid's heap after \(soakSales) more sales with receipts queued behind the printer, less before them (\(format(busyAnon, 1)) → \(format(soakAnon, 1)) MB; resident \(format(soakRSS, 1)) MB): near 0 when nothing piles up in memory")
     }
 
     static func rssMB(_ pid: pid_t, field: String = "VmRSS") -> Double {

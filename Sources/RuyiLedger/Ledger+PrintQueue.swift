@@ -60,6 +60,17 @@ public struct PrintJobEvent: Hashable, Sendable {
 /// sale as recorded (with its shift and receipt number) and its commit; returns the frozen document.
 public typealias ReceiptFreezer = (SaleData, CommittedSale) throws -> [UInt8]
 
+/// The print queue's hot queries. Each names the open-jobs condition exactly as the partial index `print_job_open` does,
+/// so SQLite reads that index (a test checks the plans).
+enum PrintQueueSQL {
+    static let isOpen = "state IN ('queued', 'submitting', 'created', 'sent')"
+    static let next = "SELECT * FROM print_job WHERE \(isOpen) ORDER BY n LIMIT 1"
+    static let openCount = "SELECT COUNT(*) FROM print_job WHERE \(isOpen)"
+    /// As the partial index `print_job_attention` (v12) is conditioned.
+    static let needsAttention = "SELECT COUNT(*) FROM print_job WHERE state IN ('failed', 'unknown') AND updated_at >= ?"
+    static let all = [next, openCount, needsAttention]
+}
+
 extension LedgerSchema {
     static func registerPrintQueue(_ m: inout DatabaseMigrator) {
         m.registerMigration("v2-print-queue") { db in
@@ -121,8 +132,19 @@ extension Ledger {
     /// The jobs still to print or to follow, in printing order.
     public func openPrintJobs() throws -> [PrintJob] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM print_job WHERE state IN ('queued', 'submitting', 'created', 'sent') ORDER BY n")
-                .map(Self.printJob)
+            try Row.fetchAll(db, sql: "SELECT * FROM print_job WHERE \(PrintQueueSQL.isOpen) ORDER BY n").map(Self.printJob)
+        }
+    }
+
+    /// The job to print next and how many are open (it included), both read through the open-jobs index: the print
+    /// worker asks this at every step, and it costs the same with one receipt waiting as with a thousand (a printer
+    /// off all afternoon while the till sells). Reading every open job with its document, as before, made each step's
+    /// time and memory grow with the backlog.
+    public func printQueueHead() throws -> (next: PrintJob?, open: Int) {
+        try pool.read { db in
+            let next = try Row.fetchOne(db, sql: PrintQueueSQL.next).map(Self.printJob)
+            let open = next == nil ? 0 : try Int.fetchOne(db, sql: PrintQueueSQL.openCount) ?? 0
+            return (next, open)
         }
     }
 
@@ -137,8 +159,7 @@ extension Ledger {
     /// How many jobs changed to `failed` or `unknown` since `since` (wall ms): receipts the owner may want to reprint.
     public func printJobsNeedingAttention(since: Int64) throws -> Int {
         try pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM print_job WHERE state IN ('failed', 'unknown') AND updated_at >= ?",
-                             arguments: [since]) ?? 0
+            try Int.fetchOne(db, sql: PrintQueueSQL.needsAttention, arguments: [since]) ?? 0
         }
     }
 

@@ -258,6 +258,15 @@ enum LedgerSchema {
                 CREATE INDEX payment_attempt_refunds ON payment_attempt(refunds) WHERE refunds IS NOT NULL;
                 """)
         }
+        m.registerMigration("v12-print-job-attention") { db in
+            // The print worker counts the receipts that failed or may not have printed lately (the owner's menu offers
+            // to reprint them) at every poll, four times a second when idle. Without this each count read the whole
+            // print_job table, every receipt ever printed with its document: a year of sales is a hundred MB or more,
+            // read over and over, evicting the pages the till's lookups need. Partial: printed receipts add nothing.
+            try db.execute(sql: """
+                CREATE INDEX print_job_attention ON print_job(updated_at) WHERE state IN ('failed', 'unknown');
+                """)
+        }
         return m
     }
 

@@ -93,9 +93,9 @@ public actor PrintWorker {
     /// once; false when there is nothing to do before the next poll.
     @discardableResult
     public func step() async -> Bool {
-        let jobs: [PrintJob]
-        do { jobs = try ledger.openPrintJobs() } catch { return false }
-        guard let head = jobs.first else {
+        let queue: (next: PrintJob?, open: Int)
+        do { queue = try ledger.printQueueHead() } catch { return false }
+        guard let head = queue.next else {
             // Idle: look at the printer when the queue just emptied, while it reports a problem (it may be fixed
             // without a job to show it — paper put in, the printer back on), and every half minute.
             let stale = Date().timeIntervalSince(printerCheckedAt) > 30
@@ -104,7 +104,7 @@ public actor PrintWorker {
         }
         let now = clock.wallMillis()
         guard head.nextAttemptAt <= now else {
-            await publish(waiting: jobs.count, refreshPrinter: true)
+            await publish(waiting: queue.open, refreshPrinter: true)
             return false
         }
         let before = head.state
@@ -120,16 +120,16 @@ public actor PrintWorker {
             return true
         } catch {
             await backoff(head, error)
-            await publish(waiting: jobs.count, refreshPrinter: true)
+            await publish(waiting: queue.open, refreshPrinter: true)
             return false
         }
         let after = (try? ledger.printJob(head.id))?.state ?? before
         if after == .printed || after == .failed || after == .unknown || after == .queued {
-            await publish(waiting: jobs.count - (after == .queued ? 0 : 1), refreshPrinter: after != .printed)
+            await publish(waiting: queue.open - (after == .queued ? 0 : 1), refreshPrinter: after != .printed)
             return true
         }
         // Sent and printing (or waiting for the printer): look again at the next poll.
-        await publish(waiting: jobs.count, refreshPrinter: true)
+        await publish(waiting: queue.open, refreshPrinter: true)
         return false
     }
 
