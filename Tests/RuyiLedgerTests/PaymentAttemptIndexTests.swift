@@ -9,9 +9,7 @@ struct PaymentAttemptIndexTests {
     func returnLookupsUseAnIndex() throws {
         let dir = try TemporaryDirectory()
         let db = dir.file("l.sqlite")
-        func plans() throws -> [String] {
-            try PaymentAttemptSQL.all.map { try sqlite(db, "EXPLAIN QUERY PLAN " + $0) }
-        }
+        func plans() throws -> [String] { try queryPlans(db, PaymentAttemptSQL.all) }
         func expectIndexed(_ plans: [String]) {
             #expect(plans.count == 3)
             for plan in plans {

@@ -11,9 +11,7 @@ struct PrintQueueIndexTests {
     func workerQueriesUseAnIndex() throws {
         let dir = try TemporaryDirectory()
         let db = dir.file("l.sqlite")
-        func plans() throws -> [String] {
-            try PrintQueueSQL.all.map { try sqlite(db, "EXPLAIN QUERY PLAN " + $0) }
-        }
+        func plans() throws -> [String] { try queryPlans(db, PrintQueueSQL.all) }
         func expectIndexed(_ plans: [String]) {
             #expect(plans.count == 3)
             #expect(plans[0].contains("USING INDEX print_job_open"), "next job: \(plans[0])")

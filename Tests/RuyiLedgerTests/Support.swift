@@ -53,4 +53,9 @@ func sqlite(_ db: String, _ sql: String) throws -> String {
     return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
 }
 
+/// SQLite's plan for each query, as `EXPLAIN QUERY PLAN` prints it in the sqlite3 CLI (unbound `?` read as NULL).
+func queryPlans(_ db: String, _ queries: [String]) throws -> [String] {
+    try queries.map { try sqlite(db, "EXPLAIN QUERY PLAN " + $0) }
+}
+
 func entryCount(_ db: String) throws -> Int { Int(try sqlite(db, "SELECT COUNT(*) FROM ledger_entry")) ?? -1 }
